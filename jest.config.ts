@@ -1,0 +1,20 @@
+import type { Config } from 'jest';
+
+// Nest 12 packages are ESM-only and Node 20 has no require(esm) inside jest, so the
+// suite runs as native ESM (node --experimental-vm-modules) through ts-jest's ESM mode.
+const config: Config = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  rootDir: '.',
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: './tsconfig.json' }],
+  },
+  // Source imports carry the `.js` suffix Node's ESM resolver needs; jest resolves the .ts.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  testTimeout: 60_000,
+};
+
+export default config;

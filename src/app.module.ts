@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
+import { createValidationPipe } from './common/http/validation.pipe.js';
+import { CONFIG_FACTORIES } from './config/index.js';
+import { validateEnvironment } from './config/env.validation.js';
+import { DatabaseModule } from './database/database.module.js';
+import { SeedModule } from './database/seeds/seed.module.js';
+import { AdminModule } from './modules/admin/admin.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { LoggingModule } from './modules/logging/logging.module.js';
+import { NodeApiModule } from './modules/node-api/node-api.module.js';
+import { RedisModule } from './modules/redis/redis.module.js';
+import { UserModule } from './modules/user/user.module.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      load: CONFIG_FACTORIES,
+      validate: validateEnvironment,
+    }),
+    LoggingModule,
+    DatabaseModule,
+    RedisModule,
+    HealthModule,
+    AuthModule,
+    UserModule,
+    NodeApiModule,
+    AdminModule,
+    SeedModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+  ],
+})
+export class AppModule {}

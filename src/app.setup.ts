@@ -1,0 +1,48 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, urlencoded } from 'express';
+import { Logger } from 'nestjs-pino';
+import { appConfig } from './config/index.js';
+
+export const API_PREFIX = 'app/api/v0';
+
+/** Routes outside the API prefix: probes, metrics, docs and the SSPanel node dialect. */
+export const UNPREFIXED_ROUTES = [
+  { path: 'health', method: RequestMethod.GET },
+  { path: 'ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+  { path: 'docs', method: RequestMethod.ALL },
+  { path: 'docs/{*rest}', method: RequestMethod.ALL },
+  { path: 'docs-json', method: RequestMethod.GET },
+  { path: 'mod_mu/{*rest}', method: RequestMethod.ALL },
+];
+
+/**
+ * Everything main.ts does to the app besides listening, so tests boot the exact same app.
+ * Create the app with `{ bufferLogs: true, bodyParser: false }`.
+ */
+export function configureApp(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  const config = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
+  // Node agents post up to 10,000 traffic entries: their routes parse with a larger limit
+  // first (body-parser then skips an already-parsed body); everyone else gets the ordinary one.
+  express.use(
+    ['/mod_mu', `/${API_PREFIX}/node`],
+    json({ limit: config.nodeBodyLimit }),
+    urlencoded({ limit: config.nodeBodyLimit, extended: false }),
+  );
+  express.useBodyParser('json', {
+    limit: config.bodyLimit,
+    type: ['application/json', '+json'],
+  });
+  express.useBodyParser('urlencoded', {
+    limit: config.bodyLimit,
+    extended: false,
+  });
+  // The node-API responses carry their own ETags; Express must not add or answer them itself.
+  express.set('etag', false);
+  express.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.enableShutdownHooks();
+}

@@ -1,0 +1,55 @@
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  UseGuards,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { authConfig } from '../../config/index.js';
+import { Public } from '../decorators/public.decorator.js';
+import {
+  CommonErrorCode,
+  CommonException,
+} from '../errors/common.exception.js';
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** The node key from header `Key` (seed agents) or query `key` / `muKey` (SSPanel agents). */
+export function presentedNodeKey(req: Request): string | undefined {
+  const candidates = [req.headers['key'], req.query['key'], req.query['muKey']];
+  return candidates.find(
+    (c): c is string => typeof c === 'string' && c.length > 0,
+  );
+}
+
+/**
+ * Node agents authenticate with the shared MU_KEY. Compared in constant time (over digests, so
+ * length leaks nothing); a failure never says which check failed.
+ */
+@Injectable()
+export class NodeKeyGuard implements CanActivate {
+  private readonly expected: Buffer;
+
+  constructor(@Inject(authConfig.KEY) config: ConfigType<typeof authConfig>) {
+    this.expected = digest(config.muKey);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const key = presentedNodeKey(context.switchToHttp().getRequest<Request>());
+    if (key === undefined || !timingSafeEqual(digest(key), this.expected)) {
+      throw new CommonException(
+        CommonErrorCode.UNAUTHORIZED,
+        'Invalid request.',
+      );
+    }
+    return true;
+  }
+}
+
+/** Node-agent routes: no user JWT, the MU_KEY instead. */
+export const NodeAuth = (): ClassDecorator & MethodDecorator =>
+  applyDecorators(Public(), UseGuards(NodeKeyGuard));

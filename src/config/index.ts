@@ -1,0 +1,31 @@
+import { appConfig } from './app.config.js';
+import { authConfig } from './auth.config.js';
+import { databaseConfig } from './database.config.js';
+import { nodeConfig } from './node.config.js';
+import { paymentConfig } from './payment.config.js';
+import { redisConfig } from './redis.config.js';
+import { referralConfig } from './referral.config.js';
+import { schedulerConfig } from './scheduler.config.js';
+
+export {
+  appConfig,
+  authConfig,
+  databaseConfig,
+  nodeConfig,
+  paymentConfig,
+  redisConfig,
+  referralConfig,
+  schedulerConfig,
+};
+
+/** The registerAs factories ConfigModule loads. */
+export const CONFIG_FACTORIES = [
+  appConfig,
+  databaseConfig,
+  redisConfig,
+  authConfig,
+  nodeConfig,
+  paymentConfig,
+  referralConfig,
+  schedulerConfig,
+];

@@ -1,0 +1,39 @@
+import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, Min } from 'class-validator';
+import { readEnv, toBool, toNumber } from './env.util.js';
+
+export class NodeEnv {
+  /** One `user_traffic_log` row per (user, report). */
+  @Transform(toBool)
+  @IsBoolean()
+  TRAFFIC_LOG = false;
+
+  /** An identical traffic body from the same node within this window is not applied twice. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  TRAFFIC_DEDUP_WINDOW_S = 30;
+
+  /** A node is online while its last heartbeat is younger than this. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  NODE_OFFLINE_AFTER_S = 600;
+
+  /** How long a node's cached user list and ETag live before a rebuild. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  NODE_USERS_CACHE_TTL_S = 60;
+}
+
+export const nodeConfig = registerAs('node', () => {
+  const env = readEnv(NodeEnv);
+  return {
+    trafficLog: env.TRAFFIC_LOG,
+    trafficDedupWindowS: env.TRAFFIC_DEDUP_WINDOW_S,
+    offlineAfterS: env.NODE_OFFLINE_AFTER_S,
+    usersCacheTtlS: env.NODE_USERS_CACHE_TTL_S,
+  };
+});

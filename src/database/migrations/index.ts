@@ -1,0 +1,4 @@
+import { AdoptLegacySchema1732300000000 } from './1732300000000-AdoptLegacySchema.js';
+
+/** Every migration, in order. `typeorm.options.ts` registers this list (no glob: ESM + bundling). */
+export const ALL_MIGRATIONS = [AdoptLegacySchema1732300000000];

@@ -1,0 +1,60 @@
+import { DataSourceOptions } from 'typeorm';
+import { ALL_ENTITIES } from './entities/index.js';
+import { ALL_MIGRATIONS } from './migrations/index.js';
+
+/** Where the database lives and how to reach it; built from the validated config. */
+export interface DatabaseSettings {
+  /** `mysql://user:pass@host:3306/db`; undefined selects the embedded SQLite file. */
+  url?: string;
+  sqlitePath: string;
+  poolSize: number;
+  /** Session time zone for DATETIME columns on MySQL (`Z` = UTC). */
+  timezone: string;
+  logging: boolean;
+}
+
+export type DatabaseKind = 'mysql' | 'sqlite';
+
+export function databaseKind(
+  settings: Pick<DatabaseSettings, 'url'>,
+): DatabaseKind {
+  return settings.url ? 'mysql' : 'sqlite';
+}
+
+/**
+ * The ONE TypeORM options builder: the app, `ormconfig.ts`, the CLI scripts and the tests all
+ * call it, so every path sees the same entities, migrations and driver settings.
+ */
+export function buildDataSourceOptions(
+  settings: DatabaseSettings,
+): DataSourceOptions {
+  const common = {
+    entities: ALL_ENTITIES,
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'panel_migrations',
+    synchronize: false,
+    logging: settings.logging,
+  } as const;
+  if (databaseKind(settings) === 'sqlite') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: settings.sqlitePath,
+      // WAL lets readers (node polls) run while a writer holds the lock.
+      enableWAL: true,
+      timeout: 10_000,
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: settings.url,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: settings.timezone,
+    poolSize: settings.poolSize,
+    // BIGINT traffic counters fit in 2^53; DECIMAL money stays a string (exact).
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    extra: { decimalNumbers: false },
+  };
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { randomCode } from '../../common/random.js';
+import { authConfig } from '../../config/index.js';
+import { isUniqueViolation } from '../../database/db-errors.js';
+import { UserRepository } from '../user/user.repository.js';
+import { AuthErrorCode, AuthException } from './auth.exception.js';
+import { RegisteredDto, TokenDto } from './dto/login.dto.js';
+import { RegisterDto } from './dto/register.dto.js';
+import { PasswordService } from './password.service.js';
+
+/** Port/uuid/invite-code collisions are retried this many times before giving up. */
+const REGISTER_ATTEMPTS = 5;
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(authConfig.KEY)
+    private readonly config: ConfigType<typeof authConfig>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UserRepository,
+    private readonly passwords: PasswordService,
+    private readonly jwt: JwtService,
+  ) {}
+
+  /** Creates an account with its node credentials (passwd, uuid, port) and invite code. */
+  async register(dto: RegisterDto, ip: string): Promise<RegisteredDto> {
+    if (this.config.registerMode === 'closed') {
+      throw new AuthException(
+        AuthErrorCode.REGISTRATION_CLOSED,
+        'Registration is closed',
+      );
+    }
+    if (this.config.registerMode === 'invite' && !dto.invite_code) {
+      throw new AuthException(
+        AuthErrorCode.INVITE_CODE_REQUIRED,
+        'An invite code is required to register',
+      );
+    }
+    const pass = await this.passwords.hash(dto.password);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((manager) =>
+          this.insertAccount(manager, dto, pass, ip),
+        );
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // Lost a race: either the email (→ 409) or a generated port/code (→ try again).
+        if (await this.users.emailExists(dto.email)) throw this.emailTaken();
+        if (attempt >= REGISTER_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async insertAccount(
+    manager: EntityManager,
+    dto: RegisterDto,
+    pass: string,
+    ip: string,
+  ): Promise<RegisteredDto> {
+    if (await this.users.emailExists(dto.email, manager))
+      throw this.emailTaken();
+    let refBy = 0;
+    if (dto.invite_code) {
+      const inviter = await this.users.findIdByInviteCode(
+        dto.invite_code,
+        manager,
+      );
+      if (!inviter)
+        throw new AuthException(
+          AuthErrorCode.INVITE_CODE_INVALID,
+          'Invite code is not valid',
+        );
+      refBy = inviter.id;
+    }
+    const inviteCode = randomCode(12);
+    const id = await this.users.insert(
+      {
+        email: dto.email,
+        pass,
+        passwd: randomCode(16),
+        uuid: randomUUID(),
+        port: await this.users.nextPort(manager),
+        userName: dto.email.split('@')[0].slice(0, 128),
+        inviteCode,
+        refBy,
+        regIp: ip.slice(0, 128),
+      },
+      new Date(),
+      manager,
+    );
+    return { id, email: dto.email, invite_code: inviteCode };
+  }
+
+  /** Same answer whether the email is unknown or the password wrong. */
+  async login(email: string, password: string): Promise<TokenDto> {
+    const user = await this.users.findLoginByEmail(email);
+    const valid = await this.passwords.verify(password, user?.pass);
+    if (!user || !valid) {
+      throw new AuthException(
+        AuthErrorCode.INVALID_CREDENTIALS,
+        'Email or password is incorrect',
+      );
+    }
+    const token = await this.jwt.signAsync(
+      { sub: String(user.id) },
+      { jwtid: randomUUID() },
+    );
+    return { token, expires_in: this.config.jwtExpiresInS };
+  }
+
+  private emailTaken(): AuthException {
+    return new AuthException(
+      AuthErrorCode.EMAIL_TAKEN,
+      'This email is already registered',
+    );
+  }
+}

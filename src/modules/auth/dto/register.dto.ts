@@ -1,0 +1,33 @@
+import { Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+
+const trimLower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+export class RegisterDto {
+  @Transform(trimLower)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(64)
+  email: string;
+
+  @IsString()
+  @MinLength(8, { message: 'password must be at least 8 characters' })
+  @MaxLength(128)
+  password: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(4, 32)
+  @Matches(/^[A-Za-z0-9]+$/, {
+    message: 'invite_code must be letters and digits',
+  })
+  invite_code?: string;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller.js';
+
+@Module({
+  imports: [
+    TerminusModule.forRoot({
+      errorLogStyle: 'pretty',
+      gracefulShutdownTimeoutMs: 0,
+    }),
+  ],
+  controllers: [HealthController],
+})
+export class HealthModule {}
