@@ -11,6 +11,7 @@ import { SeedModule } from './database/seeds/seed.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { LoggingModule } from './modules/logging/logging.module.js';
 import { NodeApiModule } from './modules/node-api/node-api.module.js';
 import { RedisModule } from './modules/redis/redis.module.js';
@@ -28,6 +29,7 @@ import { UserModule } from './modules/user/user.module.js';
     DatabaseModule,
     RedisModule,
     HealthModule,
+    LedgerModule,
     AuthModule,
     UserModule,
     NodeApiModule,

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { databaseConfig } from '../config/index.js';
 import { buildDataSourceOptions, databaseKind } from './typeorm.options.js';
+import { serializeSqliteAccess } from './sqlite-serializer.js';
 import { prepareSqliteDirectory } from './sqlite.util.js';
 
 /**
@@ -17,6 +19,14 @@ import { prepareSqliteDirectory } from './sqlite.util.js';
         const embedded = databaseKind(settings) === 'sqlite';
         if (embedded) prepareSqliteDirectory(settings.sqlitePath);
         return { ...buildDataSourceOptions(settings), migrationsRun: embedded };
+      },
+      dataSourceFactory: async (options?: DataSourceOptions) => {
+        const dataSource = await new DataSource(
+          options as DataSourceOptions,
+        ).initialize();
+        return options?.type === 'better-sqlite3'
+          ? serializeSqliteAccess(dataSource)
+          : dataSource;
       },
     }),
   ],

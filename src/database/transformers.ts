@@ -17,7 +17,6 @@ export const numberTransformer: ValueTransformer = {
 /** BIGINT columns (u, d, transfer_enable, ...): see {@link numberTransformer}. */
 export const bigintTransformer: ValueTransformer = numberTransformer;
 
-const TWO_DECIMALS = /^-?\d+\.\d{2}$/;
 const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d{0,2}))?$/;
 
 /**
@@ -31,7 +30,6 @@ export const moneyTransformer: ValueTransformer = {
   from: (value: unknown): string | null | undefined => {
     if (value === null || value === undefined) return value;
     if (typeof value === 'string') {
-      if (TWO_DECIMALS.test(value)) return value;
       const m = PLAIN_DECIMAL.exec(value.trim());
       if (m) {
         const sign = m[1] && /[1-9]/.test(m[2] + (m[3] ?? '')) ? '-' : '';
@@ -42,7 +40,7 @@ export const moneyTransformer: ValueTransformer = {
     // has at most 12 significant digits, which a double carries exactly enough for toFixed.
     const n = typeof value === 'number' ? value : Number(value);
     if (!Number.isFinite(n))
-      throw new TypeError(`Not a money value: ${String(value)}`);
+      throw new TypeError(`Not a money value: ${JSON.stringify(value)}`);
     const fixed = n.toFixed(2);
     return fixed === '-0.00' ? '0.00' : fixed;
   },

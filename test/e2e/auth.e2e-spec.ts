@@ -307,14 +307,11 @@ describe('registration modes (e2e)', () => {
         .send({ email: uniqueEmail(), password: 'long-enough-pw' });
       expect(none.status).toBe(400);
       expect(none.body.code).toBe('INVITE_CODE_REQUIRED');
-      const bad = await t
-        .http()
-        .post(`${API}/auth/register`)
-        .send({
-          email: uniqueEmail(),
-          password: 'long-enough-pw',
-          invite_code: 'NOSUCHCODE',
-        });
+      const bad = await t.http().post(`${API}/auth/register`).send({
+        email: uniqueEmail(),
+        password: 'long-enough-pw',
+        invite_code: 'NOSUCHCODE',
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.code).toBe('INVITE_CODE_INVALID');
       expect(await t.dataSource.getRepository(User).count()).toBe(0);

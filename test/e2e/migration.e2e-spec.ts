@@ -1,8 +1,11 @@
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, type QueryRunner, type TableColumn } from 'typeorm';
 import { User } from '../../src/database/entities/index.js';
 import { AdoptLegacySchema1732300000000 } from '../../src/database/migrations/1732300000000-AdoptLegacySchema.js';
 import { moneyTransformer } from '../../src/database/transformers.js';
-import { createScratchDatabase, type ScratchDatabase } from '../utils/test-database.js';
+import {
+  createScratchDatabase,
+  type ScratchDatabase,
+} from '../utils/test-database.js';
 
 /** data-model.md's table list, written out: the contract, not derived from the code. */
 const TABLES = [
@@ -27,7 +30,12 @@ const TABLES = [
   'traffic_report',
   'user_archive',
 ];
-const OUR_TABLES = ['user_money_log', 'job_run', 'traffic_report', 'user_archive'];
+const OUR_TABLES = [
+  'user_money_log',
+  'job_run',
+  'traffic_report',
+  'user_archive',
+];
 
 const KEY_COLUMNS: Array<[string, string]> = [
   ['user', 'invite_code'],
@@ -45,7 +53,8 @@ const KEY_COLUMNS: Array<[string, string]> = [
   ['traffic_report', 'report_key'],
 ];
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const UUID_RE =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** Everything that describes the schema of the contract's tables, in a comparable form. */
 async function schemaSnapshot(qr: QueryRunner): Promise<unknown> {
@@ -54,7 +63,15 @@ async function schemaSnapshot(qr: QueryRunner): Promise<unknown> {
     .map((t) => ({
       name: t.name,
       columns: t.columns
-        .map((c) => [c.name, c.type, c.length, c.precision, c.scale, c.isNullable, c.default])
+        .map((c) => [
+          c.name,
+          c.type,
+          c.length,
+          c.precision,
+          c.scale,
+          c.isNullable,
+          c.default,
+        ])
         .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
       indices: [...t.indices, ...t.uniques]
         .map((i) => `${i.name}:${[...i.columnNames].sort().join(',')}`)
@@ -63,13 +80,29 @@ async function schemaSnapshot(qr: QueryRunner): Promise<unknown> {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * TypeORM reads MariaDB's COLUMN_DEFAULT "NULL" (nullable, no default) as the literal 'NULL'
+ * when the driver type is `mysql` rather than `mariadb`.
+ */
+function hasDatabaseDefault(column: TableColumn): boolean {
+  const value: unknown = column.default;
+  if (value === undefined || value === null) return false;
+  return !(
+    column.isNullable &&
+    typeof value === 'string' &&
+    /^'?NULL'?$/i.test(value)
+  );
+}
+
 async function openDataSource(db: ScratchDatabase): Promise<DataSource> {
   return new DataSource(db.options).initialize();
 }
 
 async function findIndex(qr: QueryRunner, table: string, name: string) {
   const t = await qr.getTable(table);
-  return [...(t?.indices ?? []), ...(t?.uniques ?? [])].find((i) => i.name === name);
+  return [...(t?.indices ?? []), ...(t?.uniques ?? [])].find(
+    (i) => i.name === name,
+  );
 }
 
 describe('AdoptLegacySchema migration', () => {
@@ -81,6 +114,12 @@ describe('AdoptLegacySchema migration', () => {
     beforeAll(async () => {
       db = await createScratchDatabase();
       ds = await openDataSource(db);
+      if (db.kind === 'mysql') {
+        // Servers default to latin1 more often than not: the tables must not inherit it.
+        await ds.query(
+          'ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci',
+        );
+      }
       await ds.runMigrations();
       qr = ds.createQueryRunner();
     });
@@ -99,7 +138,11 @@ describe('AdoptLegacySchema migration', () => {
 
     it('creates the key added columns', async () => {
       for (const [table, column] of KEY_COLUMNS) {
-        expect([table, column, await qr.hasColumn(table, column)]).toEqual([table, column, true]);
+        expect([table, column, await qr.hasColumn(table, column)]).toEqual([
+          table,
+          column,
+          true,
+        ]);
       }
     });
 
@@ -115,10 +158,10 @@ describe('AdoptLegacySchema migration', () => {
         ['traffic_report', 'uq_traffic_report_node_key'],
       ]) {
         const index = await findIndex(qr, table, name);
-        expect([name, index && ('isUnique' in index ? index.isUnique : true)]).toEqual([
+        expect([
           name,
-          true,
-        ]);
+          index && ('isUnique' in index ? index.isUnique : true),
+        ]).toEqual([name, true]);
       }
     });
 
@@ -130,13 +173,16 @@ describe('AdoptLegacySchema migration', () => {
           const dbColumn = table!.findColumnByName(column.databaseName);
           const where = `${metadata.tableName}.${column.databaseName}`;
           expect([where, dbColumn !== undefined]).toEqual([where, true]);
-          expect([where, dbColumn!.isNullable]).toEqual([where, column.isNullable]);
+          expect([where, dbColumn!.isNullable]).toEqual([
+            where,
+            column.isNullable,
+          ]);
           // SQLite inserts the entity's default for unset properties (no DEFAULT keyword), so
           // the entity must declare exactly the defaults the schema has.
           if (!column.isPrimary) {
             expect([where, column.default !== undefined]).toEqual([
               where,
-              dbColumn!.default !== undefined && dbColumn!.default !== null,
+              hasDatabaseDefault(dbColumn!),
             ]);
           }
         }
@@ -145,12 +191,15 @@ describe('AdoptLegacySchema migration', () => {
 
     it('creates InnoDB utf8mb4 tables on MySQL', async () => {
       if (db.kind !== 'mysql') return;
-      const tables: Array<{ TABLE_NAME: string; ENGINE: string; TABLE_COLLATION: string }> =
-        await qr.query(
-          'SELECT TABLE_NAME, ENGINE, TABLE_COLLATION FROM information_schema.TABLES ' +
-            'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?)',
-          [TABLES],
-        );
+      const tables: Array<{
+        TABLE_NAME: string;
+        ENGINE: string;
+        TABLE_COLLATION: string;
+      }> = await qr.query(
+        'SELECT TABLE_NAME, ENGINE, TABLE_COLLATION FROM information_schema.TABLES ' +
+          'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?)',
+        [TABLES],
+      );
       expect(tables).toHaveLength(TABLES.length);
       for (const t of tables) {
         expect([t.TABLE_NAME, t.ENGINE, t.TABLE_COLLATION]).toEqual([
@@ -178,7 +227,9 @@ describe('AdoptLegacySchema migration', () => {
 
       await qr.query(`DELETE FROM ${ds.driver.escape('panel_migrations')}`);
       const rerun = await ds.runMigrations();
-      expect(rerun.map((m) => m.name)).toEqual(['AdoptLegacySchema1732300000000']);
+      expect(rerun.map((m) => m.name)).toEqual([
+        'AdoptLegacySchema1732300000000',
+      ]);
       expect(await schemaSnapshot(qr)).toEqual(before);
     });
 
@@ -225,14 +276,19 @@ describe('AdoptLegacySchema migration', () => {
 
       // Money arithmetic in SQL keeps the string form.
       await repo.update({ id: saved.id }, { money: () => 'money + 0.75' });
-      expect((await repo.findOneByOrFail({ id: saved.id })).money).toBe('13.25');
+      expect((await repo.findOneByOrFail({ id: saved.id })).money).toBe(
+        '13.25',
+      );
     });
 
     it('down() drops only our own tables; up() brings them back', async () => {
       const migration = new AdoptLegacySchema1732300000000();
       await migration.down(qr);
       for (const table of TABLES) {
-        expect([table, await qr.hasTable(table)]).toEqual([table, !OUR_TABLES.includes(table)]);
+        expect([table, await qr.hasTable(table)]).toEqual([
+          table,
+          !OUR_TABLES.includes(table),
+        ]);
       }
       expect(await ds.getRepository(User).count()).toBe(1);
       await migration.up(qr);
@@ -247,51 +303,61 @@ describe('AdoptLegacySchema migration', () => {
     let ds: DataSource;
     let qr: QueryRunner;
 
-    /** A legacy-style subset of SSPanel's `user` and `paylist`, in each dialect. */
-    function legacyDdl(kind: ScratchDatabase['kind']): string[] {
+    /** A legacy-style subset of SSPanel's `user`, as its PHP installer created it. */
+    const LEGACY_USER: Array<[string, string]> = [
+      ['user_name', 'varchar(128) NOT NULL'],
+      ['email', 'varchar(32) NOT NULL'],
+      ['pass', 'varchar(64) NOT NULL'],
+      ['passwd', 'varchar(16) NOT NULL'],
+      ['t', 'int(11) NOT NULL DEFAULT 0'],
+      ['u', 'bigint(20) NOT NULL'],
+      ['d', 'bigint(20) NOT NULL'],
+      ['transfer_enable', 'bigint(20) NOT NULL'],
+      ['port', 'int(11) NOT NULL'],
+      ['switch', 'tinyint(4) NOT NULL DEFAULT 1'],
+      ['enable', 'tinyint(4) NOT NULL DEFAULT 1'],
+      ['reg_date', 'datetime NOT NULL'],
+      ['invite_num', 'int(8) NOT NULL'],
+      ['money', 'decimal(12,2) NOT NULL'],
+      ['ref_by', 'int(11) NOT NULL DEFAULT 0'],
+      ['method', "varchar(64) NOT NULL DEFAULT 'rc4-md5'"],
+      ['node_speedlimit', 'decimal(12,2) NOT NULL DEFAULT 0.00'],
+      ['class', 'int(11) NOT NULL DEFAULT 0'],
+      ['class_expire', "datetime NOT NULL DEFAULT '1989-06-04 00:05:00'"],
+      ['expire_in', "datetime NOT NULL DEFAULT '2099-06-04 00:05:00'"],
+      ['theme', 'text NOT NULL'],
+      ['ga_token', 'text NOT NULL'],
+      ['node_group', 'int(11) NOT NULL DEFAULT 0'],
+      ['im_value', 'text'], // a column Panel does not map
+    ];
+    const LEGACY_PAYLIST: Array<[string, string]> = [
+      ['userid', 'bigint(20) NOT NULL'],
+      ['total', 'decimal(12,2) NOT NULL'],
+      ['status', 'int(11) NOT NULL DEFAULT 0'],
+      ['tradeno', 'text'],
+      ['datetime', 'bigint(20) NOT NULL DEFAULT 0'],
+    ];
+
+    /**
+     * Identifiers quoted the way each engine's tools write them: TypeORM's SQLite table parser
+     * finds the AUTOINCREMENT column by its double quotes (unquoted, AUTOINCREMENT would be lost
+     * when SQLite copies the table to add columns).
+     */
+    function legacyTableDdl(
+      kind: ScratchDatabase['kind'],
+      name: string,
+      columns: Array<[string, string]>,
+    ): string {
       const mysql = kind === 'mysql';
-      const pk = mysql ? 'int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
-      const tail = mysql ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8' : '';
-      return [
-        `CREATE TABLE user (
-          id ${pk},
-          user_name varchar(128) NOT NULL,
-          email varchar(32) NOT NULL,
-          pass varchar(64) NOT NULL,
-          passwd varchar(16) NOT NULL,
-          t int(11) NOT NULL DEFAULT 0,
-          u bigint(20) NOT NULL,
-          d bigint(20) NOT NULL,
-          transfer_enable bigint(20) NOT NULL,
-          port int(11) NOT NULL,
-          switch tinyint(4) NOT NULL DEFAULT 1,
-          enable tinyint(4) NOT NULL DEFAULT 1,
-          reg_date datetime NOT NULL,
-          invite_num int(8) NOT NULL,
-          money decimal(12,2) NOT NULL,
-          ref_by int(11) NOT NULL DEFAULT 0,
-          method varchar(64) NOT NULL DEFAULT 'rc4-md5',
-          node_speedlimit decimal(12,2) NOT NULL DEFAULT 0.00,
-          class int(11) NOT NULL DEFAULT 0,
-          class_expire datetime NOT NULL DEFAULT '1989-06-04 00:05:00',
-          expire_in datetime NOT NULL DEFAULT '2099-06-04 00:05:00',
-          theme text NOT NULL,
-          ga_token text NOT NULL,
-          node_group int(11) NOT NULL DEFAULT 0,
-          im_value text
-        )${tail}`,
-        mysql
-          ? 'CREATE UNIQUE INDEX email ON user (email)'
-          : 'CREATE UNIQUE INDEX legacy_user_email ON user (email)',
-        `CREATE TABLE paylist (
-          id ${pk},
-          userid bigint(20) NOT NULL,
-          total decimal(12,2) NOT NULL,
-          status int(11) NOT NULL DEFAULT 0,
-          tradeno text,
-          datetime bigint(20) NOT NULL DEFAULT 0
-        )${tail}`,
-      ];
+      const quote = (id: string) => (mysql ? `\`${id}\`` : `"${id}"`);
+      const id = mysql
+        ? 'int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY'
+        : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+      const defs = columns.map(([column, type]) => `${quote(column)} ${type}`);
+      return (
+        `CREATE TABLE ${quote(name)} (${quote('id')} ${id}, ${defs.join(', ')})` +
+        (mysql ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8' : '')
+      );
     }
 
     const LEGACY_USER_INSERT =
@@ -311,7 +377,9 @@ describe('AdoptLegacySchema migration', () => {
       db = await createScratchDatabase();
       ds = await openDataSource(db);
       qr = ds.createQueryRunner();
-      for (const sql of legacyDdl(db.kind)) await qr.query(sql);
+      await qr.query(legacyTableDdl(db.kind, 'user', LEGACY_USER));
+      await qr.query('CREATE UNIQUE INDEX legacy_user_email ON user (email)');
+      await qr.query(legacyTableDdl(db.kind, 'paylist', LEGACY_PAYLIST));
       await qr.query(LEGACY_USER_INSERT);
       await qr.query(
         'INSERT INTO paylist (userid, total, status, tradeno, datetime) ' +
@@ -330,11 +398,24 @@ describe('AdoptLegacySchema migration', () => {
       for (const table of TABLES) {
         expect([table, await qr.hasTable(table)]).toEqual([table, true]);
       }
-      for (const column of ['invite_code', 'uuid', 'transfer_limit', 'warming', 'score', 'obfs']) {
-        expect([column, await qr.hasColumn('user', column)]).toEqual([column, true]);
+      for (const column of [
+        'invite_code',
+        'uuid',
+        'transfer_limit',
+        'warming',
+        'score',
+        'obfs',
+      ]) {
+        expect([column, await qr.hasColumn('user', column)]).toEqual([
+          column,
+          true,
+        ]);
       }
       for (const column of ['gateway', 'paid_at', 'callback_no']) {
-        expect([column, await qr.hasColumn('paylist', column)]).toEqual([column, true]);
+        expect([column, await qr.hasColumn('paylist', column)]).toEqual([
+          column,
+          true,
+        ]);
       }
     });
 
@@ -359,7 +440,14 @@ describe('AdoptLegacySchema migration', () => {
       expect(twin.uuid).not.toBe(old.uuid);
 
       const user = await qr.getTable('user');
-      expect(user!.findColumnByName('email')).toMatchObject({ type: 'varchar', length: '32' });
+      expect(user!.findColumnByName('id')).toMatchObject({
+        isPrimary: true,
+        isGenerated: true,
+      });
+      expect(user!.findColumnByName('email')).toMatchObject({
+        type: 'varchar',
+        length: '32',
+      });
       expect(user!.findColumnByName('theme')!.type).toBe('text');
       expect(user!.findColumnByName('node_speedlimit')!.type).toBe('decimal');
 
@@ -375,10 +463,16 @@ describe('AdoptLegacySchema migration', () => {
       const port = await findIndex(qr, 'user', 'uq_user_port');
       expect(port).toBeDefined();
       expect((port as { isUnique?: boolean }).isUnique ?? false).toBe(false); // two users share 10000
-      expect(await findIndex(qr, 'user', 'uq_user_invite_code')).toMatchObject({ isUnique: true });
+      expect(await findIndex(qr, 'user', 'uq_user_invite_code')).toMatchObject({
+        isUnique: true,
+      });
       expect(await findIndex(qr, 'user', 'uq_user_email')).toBeUndefined(); // the legacy key covers it
-      expect(await findIndex(qr, 'paylist', 'uq_paylist_tradeno')).toBeUndefined(); // TEXT, fresh only
-      expect(await findIndex(qr, 'paylist', 'uq_paylist_gateway_callback')).toMatchObject({
+      expect(
+        await findIndex(qr, 'paylist', 'uq_paylist_tradeno'),
+      ).toBeUndefined(); // TEXT, fresh only
+      expect(
+        await findIndex(qr, 'paylist', 'uq_paylist_gateway_callback'),
+      ).toMatchObject({
         isUnique: true,
       });
     });
@@ -402,8 +496,13 @@ describe('AdoptLegacySchema migration', () => {
       expect(old.classExpire).toBeInstanceOf(Date);
 
       // An insert that sets every legacy NOT NULL column works in strict mode.
+      // Legacy SSPanel declares u, d, transfer_enable and money NOT NULL without a default too.
       const created = await repo.save(
         repo.create({
+          u: 0,
+          d: 0,
+          transferEnable: 0,
+          money: '0',
           userName: 'new',
           email: 'new@example.com',
           pass: 'hash',
@@ -417,7 +516,11 @@ describe('AdoptLegacySchema migration', () => {
         }),
       );
       const read = await repo.findOneByOrFail({ id: created.id });
-      expect(read).toMatchObject({ money: '0.00', u: 0, inviteCode: 'INV-NEW' });
+      expect(read).toMatchObject({
+        money: '0.00',
+        u: 0,
+        inviteCode: 'INV-NEW',
+      });
       expect(read.uuid).toMatch(UUID_RE);
     });
   });

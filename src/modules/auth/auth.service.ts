@@ -6,15 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomCode } from '../../common/random.js';
 import { authConfig } from '../../config/index.js';
-import { isUniqueViolation } from '../../database/db-errors.js';
+import {
+  isTransientLockError,
+  isUniqueViolation,
+} from '../../database/db-errors.js';
 import { UserRepository } from '../user/user.repository.js';
 import { AuthErrorCode, AuthException } from './auth.exception.js';
 import { RegisteredDto, TokenDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { PasswordService } from './password.service.js';
 
-/** Port/uuid/invite-code collisions are retried this many times before giving up. */
-const REGISTER_ATTEMPTS = 5;
+/** Port/invite-code collisions and lock races are retried this many times before giving up. */
+const REGISTER_ATTEMPTS = 20;
 
 @Injectable()
 export class AuthService {
@@ -48,10 +51,15 @@ export class AuthService {
           this.insertAccount(manager, dto, pass, ip),
         );
       } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
+        const conflict = isUniqueViolation(err);
+        if (!conflict && !isTransientLockError(err)) throw err;
         // Lost a race: either the email (→ 409) or a generated port/code (→ try again).
-        if (await this.users.emailExists(dto.email)) throw this.emailTaken();
+        if (conflict && (await this.users.emailExists(dto.email)))
+          throw this.emailTaken();
         if (attempt >= REGISTER_ATTEMPTS) throw err;
+        await new Promise((resolve) =>
+          setTimeout(resolve, 5 + Math.random() * 20),
+        );
       }
     }
   }

@@ -73,13 +73,20 @@ export class UserRepository {
     return Math.max(FIRST_PORT, Number(row?.max ?? 0) + 1);
   }
 
-  /** Inserts a user with every legacy NOT NULL column set (works in strict SQL mode). */
+  /**
+   * Inserts a user with every column legacy SSPanel declares NOT NULL without a default set
+   * explicitly (TypeORM would send DEFAULT, which strict mode rejects on an adopted database).
+   */
   async insert(
     values: NewUser,
     now: Date,
     manager?: EntityManager,
   ): Promise<number> {
     const result = await this.repo(manager).insert({
+      u: 0,
+      d: 0,
+      transferEnable: 0,
+      money: '0.00',
       theme: 'default',
       gaToken: '',
       inviteNum: 0,

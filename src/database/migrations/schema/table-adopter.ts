@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Table, TableColumn, TableIndex, type QueryRunner } from 'typeorm';
 import type {
   ColumnKind,
@@ -127,14 +128,38 @@ function findColumn(table: Table, name: string): TableColumn | undefined {
   return table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
 }
 
-function randomUuidSql(dialect: Dialect): string {
-  if (dialect === 'mysql') return 'UUID()';
-  // A v4 UUID from randomblob(): SQLite has no uuid function.
-  const hex = (bytes: number) => `lower(hex(randomblob(${bytes})))`;
-  return (
-    `${hex(4)} || '-' || ${hex(2)} || '-4' || substr(${hex(2)}, 2) || '-' || ` +
-    `substr('89ab', 1 + (abs(random()) % 4), 1) || substr(${hex(2)}, 2) || '-' || ${hex(6)}`
-  );
+const FILL_BATCH = 1000;
+
+/**
+ * Gives every row without a value a random v4 UUID, in batches of one UPDATE ... CASE.
+ * Generated in JS: MySQL's UUID() is time-based (v1) — guessable, and a user's uuid is their
+ * proxy credential — and SQLite has no UUID function at all.
+ */
+async function fillUuids(
+  queryRunner: QueryRunner,
+  tableName: string,
+  columnName: string,
+) {
+  const driver = queryRunner.dataSource.driver;
+  const table = driver.escape(tableName);
+  const column = driver.escape(columnName);
+  const id = driver.escape('id');
+  let after: number | string = -1;
+  for (;;) {
+    const rows: Array<{ id: number | string }> = await queryRunner.query(
+      `SELECT ${id} AS id FROM ${table} WHERE ${id} > ? AND (${column} IS NULL OR ${column} = '') ` +
+        `ORDER BY ${id} LIMIT ${FILL_BATCH}`,
+      [after],
+    );
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.id);
+    await queryRunner.query(
+      `UPDATE ${table} SET ${column} = CASE ${id} ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END ` +
+        `WHERE ${id} IN (${ids.map(() => '?').join(', ')})`,
+      [...ids.flatMap((value) => [value, randomUUID()]), ...ids],
+    );
+    after = ids[ids.length - 1];
+  }
 }
 
 async function createTable(
@@ -159,6 +184,25 @@ async function createTable(
   }
 }
 
+/**
+ * TypeORM adds SQLite columns by copying the table from its parsed definition, and its parser
+ * finds the AUTOINCREMENT column only by double-quoted names. Copying a table it misparsed
+ * would silently drop AUTOINCREMENT (ids of deleted rows could then be reused): refuse instead.
+ */
+async function assertSqliteCopySafe(queryRunner: QueryRunner, table: Table) {
+  const rows: Array<{ sql: string }> = await queryRunner.query(
+    `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`,
+    [table.name],
+  );
+  const declaresAutoIncrement = /\bAUTOINCREMENT\b/i.test(rows[0]?.sql ?? '');
+  if (declaresAutoIncrement && !table.columns.some((c) => c.isGenerated)) {
+    throw new Error(
+      `Cannot adopt SQLite table "${table.name}": its AUTOINCREMENT column is not double-quoted, ` +
+        'so adding columns would lose AUTOINCREMENT. Quote the column name in its definition first.',
+    );
+  }
+}
+
 async function addMissingColumns(
   queryRunner: QueryRunner,
   spec: TableSpec,
@@ -173,19 +217,15 @@ async function addMissingColumns(
       `Cannot adopt table "${spec.name}": it has no "${primary.name}" column (primary key).`,
     );
   }
+  if (dialect === 'sqlite') await assertSqliteCopySafe(queryRunner, table);
   // One call: on SQLite each addColumn() copies the whole table.
   await queryRunner.addColumns(
     table,
     missing.map((c) => toTableColumn(c, dialect, 'add')),
   );
-  const driver = queryRunner.dataSource.driver;
   for (const column of missing) {
-    if (column.fillWhenAdded !== 'uuid') continue;
-    const name = driver.escape(column.name);
-    await queryRunner.query(
-      `UPDATE ${driver.escape(spec.name)} SET ${name} = ${randomUuidSql(dialect)} ` +
-        `WHERE ${name} IS NULL OR ${name} = ''`,
-    );
+    if (column.fillWhenAdded === 'uuid')
+      await fillUuids(queryRunner, spec.name, column.name);
   }
   return missing;
 }

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { formatCents, toCents } from '../../common/money.js';
+import { User, UserMoneyLog } from '../../database/entities/index.js';
+import { LedgerProblem } from './ledger.types.js';
+
+/** SQL of the balance ledger: the conditional money update, its log row and the audit queries. */
+@Injectable()
+export class LedgerRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * `money = ROUND(money + :amount, 2)` (ROUND keeps SQLite's REAL at exact cents), optionally
+   * guarded by `money >= :need`. Returns whether a row changed.
+   */
+  async addToBalance(
+    manager: EntityManager,
+    userId: number,
+    amountCents: number,
+    requireFunds: boolean,
+  ): Promise<boolean> {
+    const qb = manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ money: () => 'ROUND(money + :amount, 2)' })
+      .where('id = :userId', { userId, amount: formatCents(amountCents) });
+    if (requireFunds && amountCents < 0)
+      qb.andWhere('money >= :need', { need: formatCents(-amountCents) });
+    const result = await qb.execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The balance as this transaction sees it (its own update included). */
+  async balanceCents(manager: EntityManager, userId: number): Promise<number> {
+    const row = await manager.findOneOrFail(User, {
+      where: { id: userId },
+      select: { id: true, money: true },
+    });
+    return toCents(row.money);
+  }
+
+  async insertLog(
+    manager: EntityManager,
+    row: Omit<UserMoneyLog, 'id'>,
+  ): Promise<number> {
+    const result = await manager.insert(UserMoneyLog, row);
+    return Number(result.identifiers[0].id);
+  }
+
+  /**
+   * Every way the ledger can disagree with `user.money`, in set-based queries:
+   * a row whose after ≠ before + amount; a user whose latest after ≠ money; a user whose first
+   * before + Σ amount ≠ latest after; a user with money but no ledger rows.
+   */
+  async findProblems(): Promise<LedgerProblem[]> {
+    const q = (name: string) => this.dataSource.driver.escape(name);
+    const [log, user] = [q('user_money_log'), q('user')];
+    const [before, after] = [q('before'), q('after')];
+    const badRows = await this.dataSource.query<
+      { user_id: number; id: number }[]
+    >(
+      `SELECT user_id, id FROM ${log} WHERE ROUND(${after} - ${before} - amount, 2) <> 0`,
+    );
+    const badLatest = await this.dataSource.query<
+      { user_id: number; money: string; last_after: string | null }[]
+    >(
+      `SELECT u.id AS user_id, u.money AS money, l.${after} AS last_after
+         FROM ${user} u
+         LEFT JOIN ${log} l ON l.id = (SELECT MAX(m.id) FROM ${log} m WHERE m.user_id = u.id)
+        WHERE (l.id IS NULL AND u.money <> 0) OR (l.id IS NOT NULL AND ROUND(l.${after} - u.money, 2) <> 0)`,
+    );
+    const badSums = await this.dataSource.query<{ user_id: number }[]>(
+      `SELECT g.user_id AS user_id
+         FROM (SELECT user_id, SUM(amount) AS total, MIN(id) AS first_id, MAX(id) AS last_id
+                 FROM ${log} GROUP BY user_id) g
+         JOIN ${log} f ON f.id = g.first_id
+         JOIN ${log} la ON la.id = g.last_id
+        WHERE ROUND(f.${before} + g.total - la.${after}, 2) <> 0`,
+    );
+    return [
+      ...badRows.map((r) => ({
+        user_id: Number(r.user_id),
+        problem: `log row ${r.id}: after ≠ before + amount`,
+      })),
+      ...badLatest.map((r) => ({
+        user_id: Number(r.user_id),
+        problem:
+          r.last_after === null
+            ? `money ${r.money} but no ledger rows`
+            : `money ${r.money} ≠ latest ledger after ${r.last_after}`,
+      })),
+      ...badSums.map((r) => ({
+        user_id: Number(r.user_id),
+        problem: 'ledger amounts do not add up',
+      })),
+    ];
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { formatCents } from '../../common/money.js';
+import { unixNow } from '../../common/time.js';
+import { LedgerRepository } from './ledger.repository.js';
+import {
+  AppliedBalanceChange,
+  BalanceChange,
+  LedgerProblem,
+} from './ledger.types.js';
+
+/**
+ * The only way a balance changes: an atomic conditional update plus its `user_money_log` row,
+ * inside the caller's transaction (so the change and its record commit or roll back together).
+ */
+@Injectable()
+export class LedgerService {
+  constructor(private readonly ledger: LedgerRepository) {}
+
+  /**
+   * Applies a signed change; null when the user is missing or (with `requireFunds`) the balance
+   * does not cover the debit — then nothing was written.
+   */
+  async applyBalanceChange(
+    manager: EntityManager,
+    change: BalanceChange,
+  ): Promise<AppliedBalanceChange | null> {
+    if (!Number.isSafeInteger(change.amountCents))
+      throw new TypeError('amountCents must be an integer');
+    const changed = await this.ledger.addToBalance(
+      manager,
+      change.userId,
+      change.amountCents,
+      change.requireFunds ?? false,
+    );
+    if (!changed) return null;
+    // Our UPDATE holds the row lock (InnoDB) / the write lock (SQLite) until commit, so the
+    // balance read here is exactly the one our change produced.
+    const afterCents = await this.ledger.balanceCents(manager, change.userId);
+    const beforeCents = afterCents - change.amountCents;
+    const logId = await this.ledger.insertLog(manager, {
+      userId: change.userId,
+      before: formatCents(beforeCents),
+      after: formatCents(afterCents),
+      amount: formatCents(change.amountCents),
+      reason: change.reason,
+      refType: change.refType ?? null,
+      refId: change.refId ?? null,
+      note: change.note?.slice(0, 255) ?? null,
+      createdAt: unixNow(),
+    });
+    return { logId, beforeCents, afterCents };
+  }
+
+  /** Every user whose ledger disagrees with `user.money` (empty = consistent). */
+  findProblems(): Promise<LedgerProblem[]> {
+    return this.ledger.findProblems();
+  }
+}

@@ -1,0 +1,38 @@
+export const MONEY_REASONS = [
+  'topup',
+  'purchase',
+  'commission',
+  'invite_reward',
+  'clawback',
+  'admin',
+  'refund',
+] as const;
+export type MoneyReason = (typeof MONEY_REASONS)[number];
+
+export interface BalanceChange {
+  userId: number;
+  /** Signed integer cents: positive credits, negative debits. */
+  amountCents: number;
+  reason: MoneyReason;
+  /** Which record caused it (`paylist`, `bought`, `payback`, ...). */
+  refType?: string;
+  refId?: number;
+  note?: string;
+  /**
+   * Debit only while the balance covers it (`money >= -amount`): the conditional update that
+   * makes concurrent purchases unable to spend the same money twice. Off for clawbacks, which
+   * may drive a balance negative on purpose.
+   */
+  requireFunds?: boolean;
+}
+
+export interface AppliedBalanceChange {
+  logId: number;
+  beforeCents: number;
+  afterCents: number;
+}
+
+export interface LedgerProblem {
+  user_id: number;
+  problem: string;
+}
