@@ -1,10 +1,5 @@
-import 'reflect-metadata';
-import { DataSource } from 'typeorm';
-import { loadDatabaseSettings } from './src/config/database.config.js';
-import { buildDataSourceOptions } from './src/database/typeorm.options.js';
-
 /**
- * The DataSource the TypeORM CLI uses (`npm run typeorm -- migration:show`), built by the same
- * function as the app's, from the same environment variables.
+ * TypeORM CLI DataSource (`npm run typeorm -- migration:show`). The definition lives in
+ * src/database/data-source.ts so that it is compiled with the app and runs from the image.
  */
-export default new DataSource(buildDataSourceOptions(loadDatabaseSettings()));
+export { default } from './src/database/data-source.js';
