@@ -15,6 +15,7 @@ import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { LoggingModule } from './modules/logging/logging.module.js';
 import { NodeApiModule } from './modules/node-api/node-api.module.js';
 import { RedisModule } from './modules/redis/redis.module.js';
+import { ShopModule } from './modules/shop/shop.module.js';
 import { UserModule } from './modules/user/user.module.js';
 
 @Module({
@@ -32,6 +33,7 @@ import { UserModule } from './modules/user/user.module.js';
     LedgerModule,
     AuthModule,
     UserModule,
+    ShopModule,
     NodeApiModule,
     AdminModule,
     SeedModule,
