@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
@@ -14,7 +14,9 @@ import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { LoggingModule } from './modules/logging/logging.module.js';
 import { NodeApiModule } from './modules/node-api/node-api.module.js';
+import { PaymentModule } from './modules/payment/payment.module.js';
 import { RedisModule } from './modules/redis/redis.module.js';
+import { ReferralModule } from './modules/referral/referral.module.js';
 import { ShopModule } from './modules/shop/shop.module.js';
 import { UserModule } from './modules/user/user.module.js';
 
@@ -35,6 +37,9 @@ import { UserModule } from './modules/user/user.module.js';
     UserModule,
     ShopModule,
     NodeApiModule,
+    ReferralModule,
+    // Resolved when the app is compiled: the boot-time env decides the debug route.
+    forwardRef(() => PaymentModule.register()),
     AdminModule,
     SeedModule,
   ],

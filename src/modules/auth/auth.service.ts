@@ -10,6 +10,7 @@ import {
   isTransientLockError,
   isUniqueViolation,
 } from '../../database/db-errors.js';
+import { ReferralService } from '../referral/referral.service.js';
 import { UserRepository } from '../user/user.repository.js';
 import { AuthErrorCode, AuthException } from './auth.exception.js';
 import { RegisteredDto, TokenDto } from './dto/login.dto.js';
@@ -28,6 +29,7 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly passwords: PasswordService,
     private readonly jwt: JwtService,
+    private readonly referral: ReferralService,
   ) {}
 
   /** Creates an account with its node credentials (passwd, uuid, port) and invite code. */
@@ -101,6 +103,12 @@ export class AuthService {
       new Date(),
       manager,
     );
+    // The inviter's registration reward commits or rolls back with the account itself.
+    if (refBy > 0)
+      await this.referral.rewardInviter(manager, {
+        inviteeId: id,
+        inviterId: refBy,
+      });
     return { id, email: dto.email, invite_code: inviteCode };
   }
 

@@ -1,0 +1,23 @@
+import { Transform } from 'class-transformer';
+import { IsNumber, IsString, Matches, MaxLength } from 'class-validator';
+
+/** "12.50" is accepted as well as 12.5; anything else is left for @IsNumber to refuse. */
+const decimalString = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d{1,10}(\.\d{1,2})?$/.test(value.trim())
+    ? Number(value)
+    : value;
+
+export class CreateOrderDto {
+  /** Amount to top up: at most 2 decimals, within [PAYMENT_MIN, PAYMENT_MAX]. */
+  @Transform(decimalString)
+  @IsNumber(
+    { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
+    { message: 'total must be a number with at most 2 decimals' },
+  )
+  total: number;
+
+  @IsString()
+  @MaxLength(32)
+  @Matches(/^[a-z0-9_-]+$/, { message: 'gateway must be a gateway name' })
+  gateway: string;
+}

@@ -1,0 +1,81 @@
+import { centsToNumber, toCents } from '../../../common/money.js';
+import type { Paylist } from '../../../database/entities/index.js';
+
+const money = (total: string): number => centsToNumber(toCents(total));
+
+export class CreatedOrderDto {
+  order_id: number;
+  total: number;
+  status: number;
+  tradeno: string;
+  /** Unix seconds of creation. */
+  datetime: number;
+  /** Where to pay; null for the manual gateway. */
+  payment_url: string | null;
+
+  static from(order: Paylist, paymentUrl: string | null): CreatedOrderDto {
+    return {
+      order_id: order.id,
+      total: money(order.total),
+      status: order.status,
+      tradeno: order.tradeno,
+      datetime: order.datetime,
+      payment_url: paymentUrl,
+    };
+  }
+}
+
+export class OrderItemDto {
+  id: number;
+  total: number;
+  status: number;
+  tradeno: string;
+  datetime: number;
+  gateway: string | null;
+
+  static from(order: Paylist): OrderItemDto {
+    return {
+      id: order.id,
+      total: money(order.total),
+      status: order.status,
+      tradeno: order.tradeno,
+      datetime: order.datetime,
+      gateway: order.gateway,
+    };
+  }
+}
+
+export class OrderListDto {
+  orders: OrderItemDto[];
+  /** All of the user's orders matching the filter (not just this page). */
+  count: number;
+}
+
+export class OrderStatusDto {
+  order_id: number;
+  status: number;
+  total: number;
+  tradeno: string;
+
+  static from(order: Paylist): OrderStatusDto {
+    return {
+      order_id: order.id,
+      status: order.status,
+      total: money(order.total),
+      tradeno: order.tradeno,
+    };
+  }
+}
+
+export class CheckoutDto {
+  order_id: number;
+  gateway: string;
+  /** Null when the gateway has no online payment (manual: an admin confirms it). */
+  payment_url: string | null;
+}
+
+export class DebugConfirmedDto {
+  order_id: number;
+  amount: number;
+  new_balance: number;
+}

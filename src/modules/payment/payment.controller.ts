@@ -1,0 +1,69 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { CurrentUser } from '../../common/decorators/current-user.decorator.js';
+import type { AuthUser } from '../../common/decorators/current-user.decorator.js';
+import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
+import { ok } from '../../common/http/envelope.js';
+import { CreateOrderDto } from './dto/create-order.dto.js';
+import { ListOrdersQuery } from './dto/list-orders.dto.js';
+import { OrderIdParam } from './dto/order-id.dto.js';
+import {
+  CreatedOrderDto,
+  OrderListDto,
+  OrderStatusDto,
+} from './dto/order.dto.js';
+import { PaymentOrderService } from './payment-order.service.js';
+
+@Controller('payment')
+export class PaymentController {
+  constructor(private readonly orderService: PaymentOrderService) {}
+
+  /** A top-up order on an enabled gateway, with the URL to pay it. */
+  @Post('create')
+  @HttpCode(HttpStatus.CREATED)
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateOrderDto,
+  ): Promise<CreatedOrderDto> {
+    return this.orderService.create(user.id, dto);
+  }
+
+  @Get('orders')
+  orders(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListOrdersQuery,
+  ): Promise<OrderListDto> {
+    return this.orderService.list(user.id, query);
+  }
+
+  @Get('status/:order_id')
+  status(
+    @CurrentUser() user: AuthUser,
+    @Param() params: OrderIdParam,
+  ): Promise<OrderStatusDto> {
+    return this.orderService.status(user.id, params.order_id);
+  }
+
+  /** 302 to the gateway's pay page; gateways without one (manual) answer with data. */
+  @Get('checkout/:order_id')
+  @RawResponse()
+  async checkout(
+    @CurrentUser() user: AuthUser,
+    @Param() params: OrderIdParam,
+    @Res() res: Response,
+  ): Promise<void> {
+    const checkout = await this.orderService.checkout(user.id, params.order_id);
+    if (checkout.payment_url) res.redirect(302, checkout.payment_url);
+    else res.json(ok(checkout));
+  }
+}
