@@ -34,7 +34,10 @@ export class CreatePlanDto {
   price: string;
 
   @IsObject()
-  @IsNotEmptyObject()
+  @IsNotEmptyObject(
+    { nullable: false },
+    { message: 'content must set at least one key' },
+  )
   @ValidateNested()
   @Type(() => PlanContentDto)
   content: PlanContentDto;
@@ -70,7 +73,10 @@ export class UpdatePlanDto {
 
   @IsOptional()
   @IsObject()
-  @IsNotEmptyObject()
+  @IsNotEmptyObject(
+    { nullable: false },
+    { message: 'content must set at least one key' },
+  )
   @ValidateNested()
   @Type(() => PlanContentDto)
   content?: PlanContentDto;
