@@ -1,3 +1,4 @@
+import { toIsoString } from '../../../common/time.js';
 import { User } from '../../../database/entities/index.js';
 
 /** The signed-in user's own account; built field by field so `pass` can never leak. */
@@ -29,8 +30,8 @@ export class UserInfoDto {
       user_name: user.userName,
       money: Number(user.money),
       class: user.classLevel,
-      class_expire: toIso(user.classExpire),
-      expire_in: toIso(user.expireIn),
+      class_expire: toIsoString(user.classExpire),
+      expire_in: toIsoString(user.expireIn),
       u: user.u,
       d: user.d,
       transfer_enable: user.transferEnable,
@@ -41,14 +42,8 @@ export class UserInfoDto {
       enable: user.enable,
       is_admin: Boolean(user.isAdmin),
       warming: user.warming ?? null,
-      reg_date: toIso(user.regDate),
+      reg_date: toIsoString(user.regDate),
     });
     return dto;
   }
-}
-
-function toIso(value: Date | string | null | undefined): string {
-  if (!value) return '';
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
 }

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { formatCents, toCents } from '../../common/money.js';
+import { User } from '../../database/entities/index.js';
+import { LedgerService } from '../ledger/ledger.service.js';
+import { AdminErrorCode, AdminException } from './admin.exception.js';
+import { AdminUserRepository, UserSearch } from './admin-user.repository.js';
+import {
+  AdminBalanceAdjustDto,
+  AdminUserDto,
+  AdminUserUpdateDto,
+} from './dto/admin-user.dto.js';
+
+export interface BalanceAdjusted {
+  user_id: number;
+  amount: number;
+  new_balance: number;
+}
+
+/** Operator actions on users; balance changes go through the ledger like every other. */
+@Injectable()
+export class AdminUserService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: AdminUserRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async search(
+    s: UserSearch,
+  ): Promise<{ users: AdminUserDto[]; count: number }> {
+    const { rows, count } = await this.users.search(s);
+    return { users: rows.map((u) => AdminUserDto.from(u)), count };
+  }
+
+  async get(id: number): Promise<AdminUserDto> {
+    return AdminUserDto.from(await this.mustFind(id));
+  }
+
+  /** Changes level, group, quota, limits or the enable flag. */
+  async update(id: number, dto: AdminUserUpdateDto): Promise<AdminUserDto> {
+    const values: Partial<User> = {
+      ...(dto.enable !== undefined && { enable: dto.enable }),
+      ...(dto.class !== undefined && { classLevel: dto.class }),
+      ...(dto.class_expire !== undefined && {
+        classExpire: new Date(dto.class_expire),
+      }),
+      ...(dto.expire_in !== undefined && { expireIn: new Date(dto.expire_in) }),
+      ...(dto.node_group !== undefined && { nodeGroup: dto.node_group }),
+      ...(dto.transfer_enable !== undefined && {
+        transferEnable: dto.transfer_enable,
+      }),
+      ...(dto.node_speedlimit !== undefined && {
+        nodeSpeedlimit: dto.node_speedlimit,
+      }),
+      ...(dto.node_connector !== undefined && {
+        nodeConnector: dto.node_connector,
+      }),
+    };
+    if (Object.keys(values).length === 0) {
+      throw new AdminException(
+        AdminErrorCode.NOTHING_TO_UPDATE,
+        'Give at least one field to change',
+      );
+    }
+    if (!(await this.users.update(id, values))) throw this.notFound(id);
+    return this.get(id);
+  }
+
+  async resetTraffic(id: number): Promise<AdminUserDto> {
+    if (!(await this.users.resetTraffic(id))) throw this.notFound(id);
+    return this.get(id);
+  }
+
+  /** Credits or debits a balance with a reason; a debit never takes the balance below zero. */
+  async adjustBalance(
+    id: number,
+    dto: AdminBalanceAdjustDto,
+    adminId: number,
+  ): Promise<BalanceAdjusted> {
+    const amountCents = toCents(dto.amount);
+    if (amountCents === 0)
+      throw new AdminException(
+        AdminErrorCode.ZERO_AMOUNT,
+        'amount must not be zero',
+      );
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await this.users.findById(id, manager))) throw this.notFound(id);
+      const applied = await this.ledger.applyBalanceChange(manager, {
+        userId: id,
+        amountCents,
+        reason: 'admin',
+        refType: 'admin',
+        refId: adminId,
+        note: dto.reason,
+        requireFunds: true,
+      });
+      if (!applied) {
+        throw new AdminException(
+          AdminErrorCode.BALANCE_WOULD_GO_NEGATIVE,
+          `A debit of ${formatCents(-amountCents)} would take the balance below zero`,
+        );
+      }
+      return {
+        user_id: id,
+        amount: Number(formatCents(amountCents)),
+        new_balance: Number(formatCents(applied.afterCents)),
+      };
+    });
+  }
+
+  private async mustFind(id: number): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw this.notFound(id);
+    return user;
+  }
+
+  private notFound(id: number): AdminException {
+    return new AdminException(
+      AdminErrorCode.USER_NOT_FOUND,
+      `User ${id} not found`,
+    );
+  }
+}
