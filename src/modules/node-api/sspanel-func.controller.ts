@@ -1,14 +1,27 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
+import { sendEtagged } from './etag.js';
+import { NodeTelemetryService } from './node-telemetry.service.js';
 
 /** SSPanel WebAPI `/mod_mu/func/*` as XrayR calls it (SSPanel shapes, no envelope). */
 @NodeAuth()
 @RawResponse()
 @Controller('mod_mu/func')
 export class SspanelFuncController {
+  constructor(private readonly telemetry: NodeTelemetryService) {}
+
   @Get('ping')
   ping(): { ret: 1; msg: string } {
     return { ret: 1, msg: 'Pong? Pong!' };
+  }
+
+  @Get('detect_rules')
+  async detectRules(
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    sendEtagged(res, await this.telemetry.detectRules(ifNoneMatch));
   }
 }

@@ -1,0 +1,43 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+const INT_MAX = 2_147_483_647;
+
+/** SSPanel agents put the node key in the query (`key`, `muKey`); the guard checks it. */
+export class NodeKeyQueryDto {
+  @IsOptional()
+  @IsString()
+  key?: string;
+
+  @IsOptional()
+  @IsString()
+  muKey?: string;
+}
+
+/** `?node_id=` as XrayR sends it on /mod_mu/users and the report posts. */
+export class NodeIdQueryDto extends NodeKeyQueryDto {
+  @Type(() => Number)
+  @IsInt({ message: 'node_id must be a positive integer' })
+  @Min(1, { message: 'node_id must be a positive integer' })
+  @Max(INT_MAX)
+  node_id: number;
+}
+
+/** Seed `GET /node/users`: `node_id` is optional (without it: every servable user). */
+export class OptionalNodeIdQueryDto extends NodeKeyQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'node_id must be a positive integer' })
+  @Min(1, { message: 'node_id must be a positive integer' })
+  @Max(INT_MAX)
+  node_id?: number;
+}
+
+/** `:id` / `:node_id` path parameters. */
+export class NodeIdParamDto {
+  @Type(() => Number)
+  @IsInt({ message: 'id must be a positive integer' })
+  @Min(1, { message: 'id must be a positive integer' })
+  @Max(INT_MAX)
+  id: number;
+}

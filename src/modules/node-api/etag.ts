@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { Response } from 'express';
+
+/** A JSON body ready to send, with its ETag; `body` is null when the client's copy is current. */
+export interface EtaggedReply {
+  etag: string;
+  body: Buffer | null;
+}
+
+/** `W/"<sha1 of the body>"`: bodies are built deterministically, so equal data, equal tag. */
+export function weakEtag(body: string | Buffer): string {
+  return `W/"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/** A 304 only when If-None-Match equals the tag byte for byte; an empty header never matches. */
+export function matchesEtag(
+  ifNoneMatch: string | undefined,
+  etag: string,
+): boolean {
+  return (
+    ifNoneMatch !== undefined && ifNoneMatch !== '' && ifNoneMatch === etag
+  );
+}
+
+/** Serialises once and answers 304 when the client already holds this body. */
+export function etagged(
+  data: unknown,
+  ifNoneMatch: string | undefined,
+): EtaggedReply {
+  const body = Buffer.from(JSON.stringify(data));
+  const etag = weakEtag(body);
+  return { etag, body: matchesEtag(ifNoneMatch, etag) ? null : body };
+}
+
+/**
+ * Writes the reply as is: no re-serialisation (the cached user list is already JSON bytes) and
+ * no Express ETag logic (disabled in app.setup.ts; these tags are explicit).
+ */
+export function sendEtagged(res: Response, reply: EtaggedReply): void {
+  res.setHeader('ETag', reply.etag);
+  if (reply.body === null) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', reply.body.length);
+  res.end(reply.body);
+}

@@ -1,0 +1,154 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Cache } from 'cache-manager';
+import { nodeConfig } from '../../config/index.js';
+import { EtaggedReply, matchesEtag, weakEtag } from './etag.js';
+import type { NodeApiErrorCode } from './node-api.exception.js';
+import { NodeRepository } from './node.repository.js';
+
+/** Why a node gets no list (seed dialect); the SSPanel dialect caches an empty list instead. */
+export interface ListRefusal {
+  code: NodeApiErrorCode;
+  message: string;
+}
+
+/** What a builder produces: the exact response body, or a refusal. */
+export type BuiltList = { body: string } | { refusal: ListRefusal };
+
+export type ResolvedList = EtaggedReply | { refusal: ListRefusal };
+
+/** Small, read on every poll: the tag (or the refusal) without the body. */
+interface Head {
+  etag: string;
+  refusal?: ListRefusal;
+}
+
+interface Stored {
+  etag: string;
+  body: string;
+}
+
+interface Local {
+  etag: string;
+  body: Buffer;
+}
+
+/** Which cached list: the dialect and the node (`all` = seed list without node_id). */
+export type ListKey = `mu:${number}` | `seed:${number}` | 'seed:all';
+
+const PREFIX = 'node-users:';
+
+/**
+ * Per-node user lists and their ETags in the cache-manager store (Redis, or memory in the
+ * embedded mode), so a poll, and above all a 304, never rebuilds the list.
+ *
+ * Each list is two keys: a small head (ETag) read on every poll and the body read only when this
+ * replica's in-process copy has another tag. Bodies stay as serialised JSON bytes, sent as is.
+ *
+ * Freshness: the service invalidates when it changes what a list shows (nothing on the hot
+ * paths does), other modules call `invalidate()` after changing users or nodes (purchase, admin
+ * edits), and NODE_USERS_CACHE_TTL_S bounds everything else, notably a user who crosses the
+ * quota through traffic or whose class/account expires: such a user drops out of the list at
+ * the latest one TTL later.
+ */
+@Injectable()
+export class NodeCacheService {
+  private readonly ttlMs: number;
+  private readonly local = new Map<ListKey, Local>();
+  private readonly building = new Map<ListKey, Promise<ResolvedList>>();
+
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    @Inject(nodeConfig.KEY) config: ConfigType<typeof nodeConfig>,
+    private readonly nodes: NodeRepository,
+  ) {
+    this.ttlMs = config.usersCacheTtlS * 1000;
+  }
+
+  /** The cached list for `key`, built with `build` on a miss (once per replica at a time). */
+  async resolve(
+    key: ListKey,
+    ifNoneMatch: string | undefined,
+    build: () => Promise<BuiltList>,
+  ): Promise<ResolvedList> {
+    const head = await this.cache.get<Head>(`${PREFIX}${key}:head`);
+    if (head) {
+      if (head.refusal) return { refusal: head.refusal };
+      if (matchesEtag(ifNoneMatch, head.etag))
+        return { etag: head.etag, body: null };
+      const local = this.local.get(key);
+      if (local?.etag === head.etag) return local;
+      const stored = await this.cache.get<Stored>(`${PREFIX}${key}:body`);
+      if (stored?.etag === head.etag) return this.remember(key, stored);
+    }
+    const built = await this.buildOnce(key, build);
+    if ('refusal' in built) return built;
+    return matchesEtag(ifNoneMatch, built.etag)
+      ? { etag: built.etag, body: null }
+      : built;
+  }
+
+  /**
+   * Drops the cached lists of one node, or of every node (and the seed list of all users) when
+   * no id is given. Call it after changing a user's servability (plan purchase, admin edit,
+   * deletion) or a node's settings.
+   */
+  async invalidate(nodeId?: number): Promise<void> {
+    const ids = nodeId === undefined ? await this.nodes.listIds() : [nodeId];
+    const keys: ListKey[] = ['seed:all'];
+    for (const id of ids) keys.push(`mu:${id}`, `seed:${id}`);
+    await this.cache.mdel(
+      keys.flatMap((k) => [`${PREFIX}${k}:head`, `${PREFIX}${k}:body`]),
+    );
+    if (nodeId === undefined) this.local.clear();
+    else for (const k of keys) this.local.delete(k);
+  }
+
+  private buildOnce(
+    key: ListKey,
+    build: () => Promise<BuiltList>,
+  ): Promise<ResolvedList> {
+    const pending = this.building.get(key);
+    if (pending) return pending;
+    const promise = this.buildAndStore(key, build).finally(() =>
+      this.building.delete(key),
+    );
+    this.building.set(key, promise);
+    return promise;
+  }
+
+  private async buildAndStore(
+    key: ListKey,
+    build: () => Promise<BuiltList>,
+  ): Promise<ResolvedList> {
+    const built = await build();
+    if ('refusal' in built) {
+      await this.cache.set<Head>(
+        `${PREFIX}${key}:head`,
+        { etag: '', refusal: built.refusal },
+        this.ttlMs,
+      );
+      return built;
+    }
+    const stored: Stored = { etag: weakEtag(built.body), body: built.body };
+    // Body first and living a little longer, so a head found in the cache has its body there.
+    await this.cache.set<Stored>(
+      `${PREFIX}${key}:body`,
+      stored,
+      this.ttlMs + 5_000,
+    );
+    await this.cache.set<Head>(
+      `${PREFIX}${key}:head`,
+      { etag: stored.etag },
+      this.ttlMs,
+    );
+    return this.remember(key, stored);
+  }
+
+  private remember(key: ListKey, stored: Stored): Local {
+    const local = { etag: stored.etag, body: Buffer.from(stored.body) };
+    this.local.set(key, local);
+    return local;
+  }
+}

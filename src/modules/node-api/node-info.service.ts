@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { SSPANEL_API_VERSION, SSPANEL_APP_NAME } from './node-api.constants.js';
+import { nodeNotFound } from './node-api.exception.js';
+import { EtaggedReply, etagged } from './etag.js';
+import { NodeConfigRow, NodeRepository } from './node.repository.js';
+import { NodeStateService } from './node-state.service.js';
+import { normalizeCustomConfig } from './custom-config.js';
+
+/** Seed `GET /node/info/:node_id`. */
+export interface SeedNodeInfo {
+  id: number;
+  name: string;
+  server: string;
+  method: string;
+  node_speedlimit: number;
+  node_class: number;
+  node_group: number;
+  traffic_rate: number;
+  sort: number;
+  custom_config: Record<string, unknown>;
+  /** `now - node_heartbeat < NODE_OFFLINE_AFTER_S`. */
+  online: boolean;
+  node_heartbeat: number;
+  node_online: number;
+}
+
+/** A node's configuration as each dialect shows it to its agent. */
+@Injectable()
+export class NodeInfoService {
+  constructor(
+    private readonly nodes: NodeRepository,
+    private readonly state: NodeStateService,
+  ) {}
+
+  /**
+   * `/mod_mu/nodes/:id/info`, shaped for XrayR's NodeInfoResponse: numbers where it decodes
+   * numbers, `server` and `type` strings, `version` digits and dots (>= 2023.2), custom_config
+   * with the string-typed values XrayR expects. No live values: the ETag changes only with the
+   * configuration.
+   */
+  async sspanelInfo(
+    nodeId: number,
+    ifNoneMatch: string | undefined,
+  ): Promise<EtaggedReply> {
+    const node = await this.find(nodeId);
+    const data = {
+      node_group: node.nodeGroup,
+      node_class: node.nodeClass,
+      node_speedlimit: node.nodeSpeedlimit,
+      traffic_rate: node.trafficRate,
+      sort: node.sort,
+      server: node.server,
+      custom_config: normalizeCustomConfig(node.customConfig),
+      type: SSPANEL_APP_NAME,
+      version: SSPANEL_API_VERSION,
+    };
+    return etagged({ ret: 1, data }, ifNoneMatch);
+  }
+
+  async seedInfo(nodeId: number): Promise<SeedNodeInfo> {
+    const node = await this.find(nodeId);
+    return {
+      id: node.id,
+      name: node.name,
+      server: node.server,
+      method: node.method,
+      node_speedlimit: node.nodeSpeedlimit,
+      node_class: node.nodeClass,
+      node_group: node.nodeGroup,
+      traffic_rate: node.trafficRate,
+      sort: node.sort,
+      custom_config: normalizeCustomConfig(node.customConfig),
+      online: this.state.isOnline(node.nodeHeartbeat),
+      node_heartbeat: node.nodeHeartbeat,
+      node_online: node.nodeOnline,
+    };
+  }
+
+  private async find(nodeId: number): Promise<NodeConfigRow> {
+    const node = await this.nodes.findConfig(nodeId);
+    if (!node) throw nodeNotFound(nodeId);
+    return node;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The SQL of the node API's hot paths, as pure builders. The repositories run them; the bench's
+ * bare mysql2 ceiling server imports the same builders (from dist/) so both run identical SQL.
+ * Placeholders are positional `?`, which mysql2 and better-sqlite3 both bind.
+ */
+
+/** Quotes an identifier for the current driver (`driver.escape`). */
+export type Quote = (identifier: string) => string;
+
+export interface SqlQuery {
+  sql: string;
+  params: (string | number)[];
+}
+
+/** Columns `/mod_mu/users` sends (renamed/derived fields are built from these). */
+export const SSPANEL_USER_COLUMNS = [
+  'id',
+  'uuid',
+  'passwd',
+  'method',
+  'port',
+  'node_speedlimit',
+  'node_connector',
+] as const;
+
+/** Columns the seed `GET /node/users` sends. */
+export const SEED_USER_COLUMNS = [
+  'id',
+  'email',
+  'passwd',
+  'port',
+  'method',
+  'protocol',
+  'obfs',
+  't',
+  'u',
+  'd',
+  'transfer_enable',
+  'class',
+  'node_group',
+  'enable',
+  'switch',
+  'uuid',
+  'node_speedlimit',
+  'node_connector',
+] as const;
+
+/** The node's class/group a user must match; null = every servable user (seed, no node_id). */
+export interface ServableScope {
+  nodeClass: number;
+  nodeGroup: number;
+}
+
+/**
+ * A DATETIME parameter both drivers compare correctly: UTC `YYYY-MM-DD HH:mm:ss.SSS`, the format
+ * TypeORM stores in SQLite (compared as text there) and MySQL parses as a DATETIME.
+ */
+export function sqlDateTime(now: Date): string {
+  return now.toISOString().replace('T', ' ').slice(0, 23);
+}
+
+/**
+ * Who node N serves (node-api.md, "Who a node serves"), except the device limit, which needs
+ * the alive-IP counts and is applied to the result. Only the sent columns are read; the
+ * `idx_user_servable (enable, switch, node_group, class)` prefix skips disabled accounts.
+ */
+export function servableUsersQuery(
+  q: Quote,
+  columns: readonly string[],
+  scope: ServableScope | null,
+  now: Date,
+): SqlQuery {
+  const at = sqlDateTime(now);
+  const where = [
+    `${q('enable')} = 1`,
+    `${q('switch')} = 1`,
+    `${q('expire_in')} > ?`,
+    `${q('u')} + ${q('d')} < ${q('transfer_enable')}`,
+  ];
+  const params: (string | number)[] = [at];
+  if (scope) {
+    if (scope.nodeGroup !== 0) {
+      where.push(`${q('node_group')} = ?`);
+      params.push(scope.nodeGroup);
+    }
+    where.push(
+      `${q('class')} >= ?`,
+      `(${q('class')} = 0 OR ${q('class_expire')} > ?)`,
+    );
+    params.push(scope.nodeClass, at);
+  }
+  const sql =
+    `SELECT ${columns.map(q).join(', ')} FROM ${q('user')}` +
+    ` WHERE ${where.join(' AND ')} ORDER BY ${q('id')}`;
+  return { sql, params };
+}
+
+/** Distinct IPs per user seen by any node since `since` (unix): the panel-side device count. */
+export function aliveIpCountsQuery(q: Quote, since: number): SqlQuery {
+  return {
+    sql:
+      `SELECT ${q('userid')} AS userid, COUNT(DISTINCT ${q('ip')}) AS n FROM ${q('alive_ip')}` +
+      ` WHERE ${q('datetime')} >= ? GROUP BY ${q('userid')}`,
+    params: [since],
+  };
+}
+
+export interface TrafficDelta {
+  id: number;
+  /** Bytes to add to `user.u` / `user.d`, the node's traffic_rate already applied. */
+  u: number;
+  d: number;
+}
+
+/**
+ * One statement for a whole chunk of users: atomic increments (never read-modify-write), the
+ * ids sorted so concurrent reports lock rows in the same order.
+ */
+export function addTrafficQuery(
+  q: Quote,
+  rows: readonly TrafficDelta[],
+  unixNow: number,
+): SqlQuery {
+  const whenU: string[] = [];
+  const whenD: string[] = [];
+  const params: number[] = [];
+  const paramsD: number[] = [];
+  const ids: number[] = [];
+  for (const row of rows) {
+    whenU.push('WHEN ? THEN ?');
+    whenD.push('WHEN ? THEN ?');
+    params.push(row.id, row.u);
+    paramsD.push(row.id, row.d);
+    ids.push(row.id);
+  }
+  const [id, u, d] = [q('id'), q('u'), q('d')];
+  const sql =
+    `UPDATE ${q('user')} SET ${u} = ${u} + CASE ${id} ${whenU.join(' ')} ELSE 0 END,` +
+    ` ${d} = ${d} + CASE ${id} ${whenD.join(' ')} ELSE 0 END, ${q('t')} = ?` +
+    ` WHERE ${id} IN (${ids.map(() => '?').join(', ')})`;
+  return { sql, params: [...params, ...paramsD, unixNow, ...ids] };
+}

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, LessThan } from 'typeorm';
+import {
+  AliveIp,
+  DetectList,
+  DetectLog,
+  TrafficReport,
+  UserTrafficLog,
+} from '../../database/entities/index.js';
+import { isUniqueViolation } from '../../database/db-errors.js';
+import { TRAFFIC_CHUNK_SIZE } from './node-api.constants.js';
+
+export interface AliveIpPair {
+  userId: number;
+  ip: string;
+}
+
+/** SQL for what agents report besides traffic: dedup keys, traffic logs, alive IPs, audit hits. */
+@Injectable()
+export class NodeTelemetryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Claims a traffic report for this transaction. UNIQUE(node_id, report_key) turns a resent
+   * body into a duplicate-key error (a concurrent resend waits for the first one's commit, then
+   * sees it); a key older than the window is re-claimed, since identical deltas can honestly
+   * recur. The failed INSERT only aborts its own statement on MySQL and SQLite, so the
+   * transaction goes on. Returns false when the report was already applied within the window.
+   */
+  async claimTrafficReport(
+    manager: EntityManager,
+    nodeId: number,
+    reportKey: string,
+    unixNow: number,
+    windowS: number,
+  ): Promise<boolean> {
+    try {
+      await manager.insert(TrafficReport, {
+        nodeId,
+        reportKey,
+        receivedAt: unixNow,
+      });
+      return true;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    const reclaimed = await manager.update(
+      TrafficReport,
+      { nodeId, reportKey, receivedAt: LessThan(unixNow - windowS + 1) },
+      { receivedAt: unixNow },
+    );
+    return (reclaimed.affected ?? 0) > 0;
+  }
+
+  async insertTrafficLogs(
+    manager: EntityManager,
+    rows: Omit<UserTrafficLog, 'id'>[],
+  ): Promise<void> {
+    for (let i = 0; i < rows.length; i += TRAFFIC_CHUNK_SIZE)
+      await manager.insert(
+        UserTrafficLog,
+        rows.slice(i, i + TRAFFIC_CHUNK_SIZE),
+      );
+  }
+
+  /**
+   * Refreshes `datetime` of the (node, user, ip) rows that exist and inserts the rest, in a
+   * constant number of statements per 1,000 pairs (alive_ip has no unique key to upsert on:
+   * adopted databases hold duplicates).
+   */
+  async upsertAliveIps(
+    manager: EntityManager,
+    nodeId: number,
+    pairs: readonly AliveIpPair[],
+    unixNow: number,
+  ): Promise<void> {
+    for (let i = 0; i < pairs.length; i += TRAFFIC_CHUNK_SIZE) {
+      const chunk = pairs.slice(i, i + TRAFFIC_CHUNK_SIZE);
+      const existing = await manager.find(AliveIp, {
+        select: { id: true, userid: true, ip: true },
+        where: {
+          nodeid: nodeId,
+          userid: In([...new Set(chunk.map((p) => p.userId))]),
+        },
+      });
+      const seen = new Set<string>();
+      const refresh: number[] = [];
+      const wanted = new Set(chunk.map((p) => `${p.userId}|${p.ip}`));
+      for (const row of existing) {
+        const key = `${row.userid}|${row.ip}`;
+        if (!wanted.has(key)) continue;
+        seen.add(key);
+        refresh.push(row.id);
+      }
+      if (refresh.length > 0)
+        await manager.update(
+          AliveIp,
+          { id: In(refresh) },
+          { datetime: unixNow },
+        );
+      const fresh = chunk
+        .filter((p) => !seen.has(`${p.userId}|${p.ip}`))
+        .map((p) => ({
+          nodeid: nodeId,
+          userid: p.userId,
+          ip: p.ip,
+          datetime: unixNow,
+        }));
+      if (fresh.length > 0) await manager.insert(AliveIp, fresh);
+    }
+  }
+
+  /** Distinct users with an alive IP on this node since `since` (unix). */
+  async countOnlineUsers(
+    nodeId: number,
+    since: number,
+    manager?: EntityManager,
+  ): Promise<number> {
+    const row = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder(AliveIp, 'a')
+      .select('COUNT(DISTINCT a.userid)', 'n')
+      .where('a.nodeid = :nodeId', { nodeId })
+      .andWhere('a.datetime >= :since', { since })
+      .getRawOne<{ n: number | string }>();
+    return Number(row?.n ?? 0);
+  }
+
+  findDetectRules(): Promise<DetectList[]> {
+    return this.dataSource.manager.find(DetectList, {
+      select: { id: true, name: true, text: true, regex: true, type: true },
+      order: { id: 'ASC' },
+    });
+  }
+
+  async insertDetectLogs(
+    manager: EntityManager,
+    rows: Omit<DetectLog, 'id'>[],
+  ): Promise<void> {
+    for (let i = 0; i < rows.length; i += TRAFFIC_CHUNK_SIZE)
+      await manager.insert(DetectLog, rows.slice(i, i + TRAFFIC_CHUNK_SIZE));
+  }
+
+  /** Traffic-report keys older than `before` (unix); the scheduler's cleanup may call this. */
+  async deleteTrafficReportsBefore(before: number): Promise<number> {
+    const result = await this.dataSource.manager.delete(TrafficReport, {
+      receivedAt: LessThan(before),
+    });
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { unixNow } from '../../common/time.js';
+import { ALIVE_IP_WINDOW_S } from './node-api.constants.js';
+import { nodeNotFound } from './node-api.exception.js';
+import { EtaggedReply, etagged } from './etag.js';
+import { NodeRepository } from './node.repository.js';
+import { NodeStateService } from './node-state.service.js';
+import {
+  AliveIpPair,
+  NodeTelemetryRepository,
+} from './node-telemetry.repository.js';
+
+/** What agents report besides traffic (online IPs, audit hits, legacy load) and the audit rules. */
+@Injectable()
+export class NodeTelemetryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly nodes: NodeRepository,
+    private readonly telemetry: NodeTelemetryRepository,
+    private readonly state: NodeStateService,
+  ) {}
+
+  /**
+   * `/mod_mu/users/aliveip`: upserts the (user, IP) pairs, then the node's online count (distinct
+   * users alive on it within 90 s) goes to `ss_node.node_online` and Redis. Returns that count.
+   */
+  async reportAliveIps(
+    nodeId: number,
+    entries: readonly { user_id: number; ip: string }[],
+    now: Date = new Date(),
+  ): Promise<number> {
+    if (!(await this.nodes.exists(nodeId))) throw nodeNotFound(nodeId);
+    const at = unixNow(now);
+    const pairs = new Map<string, AliveIpPair>();
+    for (const e of entries)
+      pairs.set(`${e.user_id}|${e.ip}`, { userId: e.user_id, ip: e.ip });
+    const online = await this.dataSource.transaction(async (manager) => {
+      await this.telemetry.upsertAliveIps(
+        manager,
+        nodeId,
+        [...pairs.values()],
+        at,
+      );
+      const count = await this.telemetry.countOnlineUsers(
+        nodeId,
+        at - ALIVE_IP_WINDOW_S,
+        manager,
+      );
+      await this.nodes.setOnline(nodeId, count, at, manager);
+      return count;
+    });
+    this.state.noteHeartbeatWritten(nodeId, at);
+    await this.state.storeOnline(nodeId, { online, load: null, at });
+    return online;
+  }
+
+  /** `/mod_mu/users/detectlog`: one `detect_log` row per hit. */
+  async reportDetections(
+    nodeId: number,
+    entries: readonly { user_id: number; list_id: number }[],
+    now: Date = new Date(),
+  ): Promise<void> {
+    if (!(await this.nodes.exists(nodeId))) throw nodeNotFound(nodeId);
+    const at = unixNow(now);
+    if (entries.length === 0) return;
+    await this.dataSource.transaction((manager) =>
+      this.telemetry.insertDetectLogs(
+        manager,
+        entries.map((e) => ({
+          userId: e.user_id,
+          listId: e.list_id,
+          nodeId,
+          datetime: at,
+        })),
+      ),
+    );
+  }
+
+  /** Legacy `POST /mod_mu/nodes/:id/info` (agents reporting a version below 2023.2). */
+  async reportLoad(
+    nodeId: number,
+    uptime: number,
+    load: string,
+    now: Date = new Date(),
+  ): Promise<void> {
+    const at = unixNow(now);
+    if (!(await this.nodes.touchHeartbeat(nodeId, at)))
+      throw nodeNotFound(nodeId);
+    this.state.noteHeartbeatWritten(nodeId, at);
+    await this.nodes.insertLoadReport({ nodeId, uptime, load, logTime: at });
+  }
+
+  /** `/mod_mu/func/detect_rules` with its ETag (a few rows: built per request). */
+  async detectRules(ifNoneMatch: string | undefined): Promise<EtaggedReply> {
+    const rules = await this.telemetry.findDetectRules();
+    const data = rules.map((r) => ({
+      id: r.id,
+      name: r.name,
+      text: r.text,
+      regex: r.regex,
+      type: r.type,
+    }));
+    return etagged({ ret: 1, data }, ifNoneMatch);
+  }
+}

@@ -1,0 +1,204 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { unixNow } from '../../common/time.js';
+import { nodeConfig } from '../../config/index.js';
+import { isTransientLockError } from '../../database/db-errors.js';
+import {
+  TRAFFIC_CHUNK_SIZE,
+  TRAFFIC_MAX_ATTEMPTS,
+} from './node-api.constants.js';
+import { nodeNotFound } from './node-api.exception.js';
+import type { TrafficDelta } from './node-sql.js';
+import { NodeRepository } from './node.repository.js';
+import { NodeStateService } from './node-state.service.js';
+import { NodeTelemetryRepository } from './node-telemetry.repository.js';
+import { NodeUserRepository } from './node-user.repository.js';
+import { humanBytes } from './traffic-format.js';
+
+/** One entry of a traffic report: byte deltas since the last acknowledged report. */
+export interface TrafficEntry {
+  user_id: number;
+  u: number;
+  d: number;
+}
+
+export interface TrafficOutcome {
+  nodeId: number;
+  /** Users whose counters were incremented. */
+  updated: number;
+  /** Distinct user ids the report named that do not exist (deleted users). */
+  skipped: number;
+  /** Raw bytes (u + d, before traffic_rate) the report carries. */
+  rawBytes: number;
+  /** An identical body already applied within TRAFFIC_DEDUP_WINDOW_S: acknowledged, not applied. */
+  duplicate: boolean;
+}
+
+interface AggregatedReport {
+  deltas: TrafficDelta[];
+  /** Raw per-user sums, for the optional traffic log. */
+  raw: Map<number, { u: number; d: number }>;
+  rawBytes: number;
+}
+
+/**
+ * Traffic ingestion, the hot write path: the whole report in one transaction and a constant
+ * number of statements (see TRAFFIC_CHUNK_SIZE), atomic increments, idempotent within the dedup
+ * window, unknown users skipped and counted (failing the report would make XrayR resend it all
+ * next cycle: double billing).
+ */
+@Injectable()
+export class NodeTrafficService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(nodeConfig.KEY)
+    private readonly config: ConfigType<typeof nodeConfig>,
+    private readonly nodes: NodeRepository,
+    private readonly users: NodeUserRepository,
+    private readonly telemetry: NodeTelemetryRepository,
+    private readonly state: NodeStateService,
+  ) {}
+
+  /** Applies a validated report from `nodeId` (throws NODE_NOT_FOUND before writing anything). */
+  async ingest(
+    nodeId: number,
+    entries: readonly TrafficEntry[],
+    now: Date = new Date(),
+  ): Promise<TrafficOutcome> {
+    const node = await this.nodes.findTrafficRate(nodeId);
+    if (!node) throw nodeNotFound(nodeId);
+    const at = unixNow(now);
+    const report = aggregate(entries, node.trafficRate);
+    let outcome: TrafficOutcome;
+    if (report.deltas.length === 0) {
+      await this.state.recordHeartbeat(nodeId, now);
+      outcome = {
+        nodeId,
+        updated: 0,
+        skipped: 0,
+        rawBytes: 0,
+        duplicate: false,
+      };
+    } else {
+      // Identical bytes from the same node hash alike: JSON.parse keeps the body's key order.
+      const reportKey = createHash('sha256')
+        .update(`${nodeId}\n${JSON.stringify(entries)}`)
+        .digest('hex');
+      outcome = await this.withLockRetry(() =>
+        this.dataSource.transaction((manager) =>
+          this.apply(manager, nodeId, node.trafficRate, report, reportKey, at),
+        ),
+      );
+      this.state.noteHeartbeatWritten(nodeId, at);
+    }
+    this.reportOutcome(outcome);
+    return outcome;
+  }
+
+  private async apply(
+    manager: EntityManager,
+    nodeId: number,
+    rate: number,
+    report: AggregatedReport,
+    reportKey: string,
+    at: number,
+  ): Promise<TrafficOutcome> {
+    const base = { nodeId, rawBytes: report.rawBytes };
+    const fresh = await this.telemetry.claimTrafficReport(
+      manager,
+      nodeId,
+      reportKey,
+      at,
+      this.config.trafficDedupWindowS,
+    );
+    if (!fresh) return { ...base, updated: 0, skipped: 0, duplicate: true };
+    let updated = 0;
+    const logged: number[] = [];
+    for (let i = 0; i < report.deltas.length; i += TRAFFIC_CHUNK_SIZE) {
+      const chunk = report.deltas.slice(i, i + TRAFFIC_CHUNK_SIZE);
+      updated += await this.users.addTraffic(manager, chunk, at);
+      if (this.config.trafficLog) {
+        const known = await this.users.findExistingIds(
+          manager,
+          chunk.map((c) => c.id),
+        );
+        logged.push(...chunk.filter((c) => known.has(c.id)).map((c) => c.id));
+      }
+    }
+    await this.nodes.addBandwidth(manager, nodeId, report.rawBytes, at);
+    if (logged.length > 0) {
+      const byId = new Map(report.deltas.map((d) => [d.id, d]));
+      await this.telemetry.insertTrafficLogs(
+        manager,
+        logged.map((id) => ({
+          userId: id,
+          u: report.raw.get(id)!.u,
+          d: report.raw.get(id)!.d,
+          nodeId,
+          rate,
+          traffic: humanBytes(byId.get(id)!.u + byId.get(id)!.d),
+          logTime: at,
+        })),
+      );
+    }
+    return {
+      ...base,
+      updated,
+      skipped: report.deltas.length - updated,
+      duplicate: false,
+    };
+  }
+
+  /** InnoDB may pick a report as a deadlock victim; the whole transaction is simply rerun. */
+  private async withLockRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (attempt >= TRAFFIC_MAX_ATTEMPTS || !isTransientLockError(err))
+          throw err;
+      }
+    }
+  }
+
+  /**
+   * The one place every ingestion outcome passes through: metrics (reports, bytes, skipped
+   * users, duplicates) hook in here.
+   */
+  private reportOutcome(_outcome: TrafficOutcome): void {
+    // No metrics sink yet.
+  }
+}
+
+/**
+ * Sums entries per user (an agent may name a user twice; CASE would keep only the first) and
+ * applies the node's traffic_rate, rounding to whole bytes. Sorted by id: every transaction
+ * locks user rows in the same order.
+ */
+function aggregate(
+  entries: readonly TrafficEntry[],
+  rate: number,
+): AggregatedReport {
+  const raw = new Map<number, { u: number; d: number }>();
+  let rawBytes = 0;
+  for (const e of entries) {
+    const sum = raw.get(e.user_id);
+    if (sum) {
+      sum.u += e.u;
+      sum.d += e.d;
+    } else raw.set(e.user_id, { u: e.u, d: e.d });
+    rawBytes += e.u + e.d;
+  }
+  const deltas = [...raw.entries()]
+    .filter(([, s]) => s.u > 0 || s.d > 0)
+    .map(([id, s]) => ({
+      id,
+      u: Math.round(s.u * rate),
+      d: Math.round(s.d * rate),
+    }))
+    .sort((a, b) => a.id - b.id);
+  return { deltas, raw, rawBytes };
+}

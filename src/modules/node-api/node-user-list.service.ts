@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { unixNow } from '../../common/time.js';
+import { ALIVE_IP_WINDOW_S } from './node-api.constants.js';
+import { NodeApiErrorCode, nodeNotFound } from './node-api.exception.js';
+import {
+  BuiltList,
+  ListRefusal,
+  NodeCacheService,
+  ResolvedList,
+} from './node-cache.service.js';
+import {
+  SEED_USER_COLUMNS,
+  ServableScope,
+  SSPANEL_USER_COLUMNS,
+} from './node-sql.js';
+import { NodeConfigRow, NodeRepository } from './node.repository.js';
+import { NodeStateService } from './node-state.service.js';
+import { NodeUserRepository, RawUserRow } from './node-user.repository.js';
+import { NodeApiException } from './node-api.exception.js';
+import type { EtaggedReply } from './etag.js';
+
+/** XrayR keeps its previous list on `ret: 0`; a node that must serve nobody gets this instead. */
+const SSPANEL_EMPTY_LIST = '{"ret":1,"data":[]}';
+
+/**
+ * The servable-user resolver (node-api.md, "Who a node serves"), one for every dialect. Lists are
+ * built from the sent columns only, serialised once and cached with their ETag per node.
+ */
+@Injectable()
+export class NodeUserListService {
+  constructor(
+    private readonly nodes: NodeRepository,
+    private readonly users: NodeUserRepository,
+    private readonly cache: NodeCacheService,
+    private readonly state: NodeStateService,
+  ) {}
+
+  /** `/mod_mu/users`: the heartbeat first (also before a 304), then the cached list. */
+  async sspanelList(
+    nodeId: number,
+    ifNoneMatch: string | undefined,
+  ): Promise<EtaggedReply> {
+    await this.state.recordHeartbeat(nodeId);
+    const reply = await this.cache.resolve(`mu:${nodeId}`, ifNoneMatch, () =>
+      this.buildSspanel(nodeId, new Date()),
+    );
+    return this.orThrow(reply);
+  }
+
+  /** Seed `GET /node/users`: node N's list, or every servable user without a node. */
+  async seedList(
+    nodeId: number | undefined,
+    ifNoneMatch: string | undefined,
+  ): Promise<EtaggedReply> {
+    if (nodeId === undefined) {
+      return this.orThrow(
+        await this.cache.resolve('seed:all', ifNoneMatch, () =>
+          this.buildSeed(null, new Date()),
+        ),
+      );
+    }
+    await this.state.recordHeartbeat(nodeId);
+    const reply = await this.cache.resolve(
+      `seed:${nodeId}`,
+      ifNoneMatch,
+      async () => {
+        const node = await this.nodes.findConfig(nodeId);
+        if (!node) throw nodeNotFound(nodeId);
+        const refusal = refusalOf(node);
+        return refusal
+          ? { refusal }
+          : this.buildSeed(scopeOf(node), new Date());
+      },
+    );
+    return this.orThrow(reply);
+  }
+
+  private orThrow(reply: ResolvedList): EtaggedReply {
+    if ('refusal' in reply)
+      throw new NodeApiException(reply.refusal.code, reply.refusal.message);
+    return reply;
+  }
+
+  private async buildSspanel(nodeId: number, now: Date): Promise<BuiltList> {
+    const node = await this.nodes.findConfig(nodeId);
+    if (!node) throw nodeNotFound(nodeId);
+    if (refusalOf(node)) return { body: SSPANEL_EMPTY_LIST };
+    const rows = await this.servable(SSPANEL_USER_COLUMNS, scopeOf(node), now);
+    const data = rows.map(({ row, aliveIp }) => ({
+      id: Number(row.id),
+      uuid: row.uuid,
+      passwd: row.passwd,
+      method: row.method,
+      port: Number(row.port),
+      node_speedlimit: Number(row.node_speedlimit),
+      node_iplimit: Number(row.node_connector),
+      alive_ip: aliveIp,
+    }));
+    return { body: JSON.stringify({ ret: 1, data }) };
+  }
+
+  private async buildSeed(
+    scope: ServableScope | null,
+    now: Date,
+  ): Promise<BuiltList> {
+    const rows = await this.servable(SEED_USER_COLUMNS, scope, now);
+    const users = rows.map(({ row }) => ({
+      id: Number(row.id),
+      email: row.email,
+      passwd: row.passwd,
+      port: Number(row.port),
+      method: row.method,
+      protocol: row.protocol,
+      obfs: row.obfs,
+      t: Number(row.t),
+      u: Number(row.u),
+      d: Number(row.d),
+      transfer_enable: Number(row.transfer_enable),
+      class: Number(row.class),
+      node_group: Number(row.node_group),
+      enable: Number(row.enable),
+      switch: Number(row.switch),
+      uuid: row.uuid,
+      node_speedlimit: Number(row.node_speedlimit),
+      node_connector: Number(row.node_connector),
+    }));
+    return {
+      body: JSON.stringify({
+        ret: 1,
+        msg: 'ok',
+        data: { users, count: users.length },
+      }),
+    };
+  }
+
+  /**
+   * The SQL filter, then the panel-side device limit: a user with `node_connector > 0` is served
+   * while at most that many distinct IPs of theirs were alive (any node) in the last 90 s.
+   */
+  private async servable(
+    columns: readonly string[],
+    scope: ServableScope | null,
+    now: Date,
+  ): Promise<{ row: RawUserRow; aliveIp: number }[]> {
+    const [rows, alive] = await Promise.all([
+      this.users.findServable(columns, scope, now),
+      this.users.aliveIpCounts(unixNow(now) - ALIVE_IP_WINDOW_S),
+    ]);
+    const out: { row: RawUserRow; aliveIp: number }[] = [];
+    for (const row of rows) {
+      const aliveIp = alive.get(Number(row.id)) ?? 0;
+      const limit = Number(row.node_connector);
+      if (limit > 0 && aliveIp > limit) continue;
+      out.push({ row, aliveIp });
+    }
+    return out;
+  }
+}
+
+function scopeOf(node: NodeConfigRow): ServableScope {
+  return { nodeClass: node.nodeClass, nodeGroup: node.nodeGroup };
+}
+
+/** A disabled node, or one over its bandwidth limit, serves nobody. */
+function refusalOf(node: NodeConfigRow): ListRefusal | null {
+  if (node.type === 0)
+    return {
+      code: NodeApiErrorCode.NODE_DISABLED,
+      message: `Node ${node.id} is disabled`,
+    };
+  if (
+    node.nodeBandwidthLimit > 0 &&
+    node.nodeBandwidth >= node.nodeBandwidthLimit
+  )
+    return {
+      code: NodeApiErrorCode.NODE_OVER_BANDWIDTH,
+      message: `Node ${node.id} has used its bandwidth limit`,
+    };
+  return null;
+}

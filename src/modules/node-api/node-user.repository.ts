@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryResult } from 'typeorm';
+import {
+  addTrafficQuery,
+  aliveIpCountsQuery,
+  Quote,
+  servableUsersQuery,
+  ServableScope,
+  TrafficDelta,
+} from './node-sql.js';
+
+/** A `user` row as the driver returns it, limited to the selected columns. */
+export type RawUserRow = Record<string, string | number | null>;
+
+/** SQL on `user` for the node API: the servable-user list and traffic increments. */
+@Injectable()
+export class NodeUserRepository {
+  private readonly q: Quote;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+  }
+
+  findServable(
+    columns: readonly string[],
+    scope: ServableScope | null,
+    now: Date,
+  ): Promise<RawUserRow[]> {
+    const { sql, params } = servableUsersQuery(this.q, columns, scope, now);
+    return this.dataSource.query<RawUserRow[]>(sql, params);
+  }
+
+  /** user id → distinct IPs seen by any node since `since` (unix). */
+  async aliveIpCounts(since: number): Promise<Map<number, number>> {
+    const { sql, params } = aliveIpCountsQuery(this.q, since);
+    const rows = await this.dataSource.query<{ userid: number; n: number }[]>(
+      sql,
+      params,
+    );
+    return new Map(rows.map((r) => [Number(r.userid), Number(r.n)]));
+  }
+
+  /** One statement for the chunk; returns how many of its users exist (matched rows). */
+  async addTraffic(
+    manager: EntityManager,
+    rows: readonly TrafficDelta[],
+    unixNow: number,
+  ): Promise<number> {
+    const { sql, params } = addTrafficQuery(this.q, rows, unixNow);
+    const result = await runStructured(manager, sql, params);
+    return result.affected ?? 0;
+  }
+
+  async findExistingIds(
+    manager: EntityManager,
+    ids: readonly number[],
+  ): Promise<Set<number>> {
+    const q = this.q;
+    const rows = await manager.query<{ id: number }[]>(
+      `SELECT ${q('id')} AS id FROM ${q('user')} WHERE ${q('id')} IN (${ids.map(() => '?').join(', ')})`,
+      [...ids],
+    );
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+}
+
+/**
+ * Raw SQL with the affected-row count. mysql2 connects with FOUND_ROWS, so on both drivers the
+ * count is the number of rows the WHERE matched.
+ */
+export function runStructured(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<QueryResult> {
+  if (!manager.queryRunner)
+    throw new Error('runStructured needs a transactional EntityManager');
+  return manager.queryRunner.query(sql, params, true);
+}
