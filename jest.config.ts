@@ -9,7 +9,11 @@ const config: Config = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: './tsconfig.json' }],
+    // CommonJS packages that require() the ESM-only Nest 12: see the transform's header.
+    '/node_modules/@nestjs/throttler/.+\\.js$':
+      '<rootDir>/test/utils/cjs-to-esm.transform.js',
   },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/)'],
   // Source imports carry the `.js` suffix Node's ESM resolver needs; jest resolves the .ts.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',

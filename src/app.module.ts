@@ -13,10 +13,13 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { LoggingModule } from './modules/logging/logging.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { ThrottleModule } from './modules/throttle/throttle.module.js';
 import { NodeApiModule } from './modules/node-api/node-api.module.js';
 import { PaymentModule } from './modules/payment/payment.module.js';
 import { RedisModule } from './modules/redis/redis.module.js';
 import { ReferralModule } from './modules/referral/referral.module.js';
+import { SchedulerModule } from './modules/scheduler/scheduler.module.js';
 import { ShopModule } from './modules/shop/shop.module.js';
 import { UserModule } from './modules/user/user.module.js';
 
@@ -31,6 +34,8 @@ import { UserModule } from './modules/user/user.module.js';
     LoggingModule,
     DatabaseModule,
     RedisModule,
+    MetricsModule,
+    ThrottleModule,
     HealthModule,
     LedgerModule,
     AuthModule,
@@ -41,6 +46,7 @@ import { UserModule } from './modules/user/user.module.js';
     // Resolved when the app is compiled: the boot-time env decides the debug route.
     forwardRef(() => PaymentModule.register()),
     AdminModule,
+    SchedulerModule,
     SeedModule,
   ],
   providers: [

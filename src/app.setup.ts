@@ -1,8 +1,10 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, urlencoded } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/index.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
 
 export const API_PREFIX = 'app/api/v0';
 
@@ -25,6 +27,16 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   const config = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
   app.useLogger(app.get(Logger));
+  // First in the chain, so requests rejected by the body parsers (413) are timed too.
+  express.use(app.get(MetricsService).httpMiddleware());
+  express.use(helmet());
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   // Node agents post up to 10,000 traffic entries: their routes parse with a larger limit
   // first (body-parser then skips an already-parsed body); everyone else gets the ordinary one.
@@ -44,5 +56,7 @@ export function configureApp(app: INestApplication): void {
   // The node-API responses carry their own ETags; Express must not add or answer them itself.
   express.set('etag', false);
   express.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: drain HTTP, close the pool and Redis (see GracefulShutdownService), then
+  // exit 0 so orchestrators record a clean stop and pino's buffers flush on 'exit'.
+  app.enableShutdownHooks([], { useProcessExit: true });
 }

@@ -28,3 +28,7 @@ if (base) {
   delete process.env.DATABASE_URL;
   process.env.SQLITE_PATH = join(tmpdir(), `${id}.sqlite`);
 }
+// Factories register and log in over HTTP many times per IP; rate-limit tests set their own limits.
+process.env.THROTTLE_AUTH_LIMIT ??= '100000';
+process.env.THROTTLE_PAYMENT_LIMIT ??= '100000';
+process.env.THROTTLE_NODE_LIMIT ??= '100000';

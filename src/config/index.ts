@@ -6,6 +6,7 @@ import { paymentConfig } from './payment.config.js';
 import { redisConfig } from './redis.config.js';
 import { referralConfig } from './referral.config.js';
 import { schedulerConfig } from './scheduler.config.js';
+import { throttleConfig } from './throttle.config.js';
 
 export {
   appConfig,
@@ -16,6 +17,7 @@ export {
   redisConfig,
   referralConfig,
   schedulerConfig,
+  throttleConfig,
 };
 
 /** The registerAs factories ConfigModule loads. */
@@ -28,4 +30,5 @@ export const CONFIG_FACTORIES = [
   paymentConfig,
   referralConfig,
   schedulerConfig,
+  throttleConfig,
 ];

@@ -1,34 +1,51 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { appConfig } from '../../config/index.js';
+import { REDACTED_PATHS, scrubSecrets } from './log-redaction.js';
+
+export { REDACTED_PATHS, scrubSecrets } from './log-redaction.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Secrets that must never reach a log line. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.key',
-  'req.headers.cookie',
-  'req.query.key',
-  'req.query.muKey',
-  'req.body.password',
-  'req.body.pass',
-  'req.body.key',
-  'req.body.sign',
-];
+/** Probe and scrape routes answer every few seconds; their success lines are noise. */
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * Where log lines go: stdout unless a stream is provided under this token (tests override it
+ * to capture the log stream).
+ */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 
 /** Structured JSON logs (pino) with a request id on every line, echoed as `X-Request-Id`. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (app: ConfigType<typeof appConfig>) => ({
-        pinoHttp: {
+      providers: [{ provide: LOG_DESTINATION, useFactory: () => null }],
+      inject: [appConfig.KEY, LOG_DESTINATION],
+      useFactory: (
+        app: ConfigType<typeof appConfig>,
+        destination: DestinationStream | null,
+      ) => {
+        const options = {
           level: app.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+          // Free-text arguments (messages, URLs an app logger prints) are scrubbed too.
+          hooks: {
+            logMethod(
+              this: unknown,
+              args: unknown[],
+              method: (...a: unknown[]) => void,
+            ) {
+              method.apply(
+                this,
+                args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)),
+              );
+            },
+          },
           genReqId: (req: IncomingMessage, res: ServerResponse) => {
             const incoming = req.headers['x-request-id'];
             const id =
@@ -38,12 +55,19 @@ export const REDACTED_PATHS = [
             res.setHeader('X-Request-Id', id);
             return id;
           },
+          autoLogging: {
+            ignore: (req: IncomingMessage) =>
+              QUIET_PATHS.has(req.url?.split('?')[0] ?? ''),
+          },
           // The query string may carry the node key (`?key=`); log the path only.
           serializers: {
             req: (req: { id: unknown; method: string; url: string }) => ({
               id: req.id,
               method: req.method,
               url: req.url?.split('?')[0],
+            }),
+            res: (res: { statusCode: number }) => ({
+              statusCode: res.statusCode,
             }),
           },
           customLogLevel: (
@@ -56,8 +80,16 @@ export const REDACTED_PATHS = [
               : res.statusCode >= 400
                 ? 'warn'
                 : 'info',
-        },
-      }),
+        };
+        return {
+          // One mount for every path. nestjs-pino's default mounts each route excluded from the
+          // global prefix twice (its wildcard and the controller route), logging /mod_mu twice.
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+          pinoHttp: destination
+            ? ([options, destination] as [typeof options, DestinationStream])
+            : options,
+        };
+      },
     }),
   ],
 })

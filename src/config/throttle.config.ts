@@ -1,0 +1,40 @@
+import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
+import { IsInt, Min } from 'class-validator';
+import { readEnv, toNumber } from './env.util.js';
+
+export class ThrottleEnv {
+  /** Length of every rate-limit window, in seconds. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  THROTTLE_WINDOW_S = 60;
+
+  /** Login and register attempts per client IP per window (each route counts separately). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  THROTTLE_AUTH_LIMIT = 10;
+
+  /** Payment orders a user may create per window. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  THROTTLE_PAYMENT_LIMIT = 10;
+
+  /** Requests per node (node id and address) per window on node-agent routes. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  THROTTLE_NODE_LIMIT = 600;
+}
+
+export const throttleConfig = registerAs('throttle', () => {
+  const env = readEnv(ThrottleEnv);
+  return {
+    windowMs: env.THROTTLE_WINDOW_S * 1000,
+    authLimit: env.THROTTLE_AUTH_LIMIT,
+    paymentLimit: env.THROTTLE_PAYMENT_LIMIT,
+    nodeLimit: env.THROTTLE_NODE_LIMIT,
+  };
+});

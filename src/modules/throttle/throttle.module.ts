@@ -1,0 +1,72 @@
+import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { ThrottlerOptions } from '@nestjs/throttler';
+import { throttleConfig } from '../../config/index.js';
+import {
+  RATE_LIMIT_POLICIES,
+  RateLimitPolicy,
+  rateLimitPolicyOf,
+} from './rate-limit.decorator.js';
+import { RedisThrottlerStorage } from './redis-throttler.storage.js';
+
+interface TrackedRequest {
+  ip?: string;
+  user?: { id?: number };
+  query?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+}
+
+/** Who a budget belongs to: the client address, the user, or the node (id + address). */
+const TRACKERS: Record<RateLimitPolicy, (req: TrackedRequest) => string> = {
+  auth: (req) => `ip:${req.ip ?? ''}`,
+  payment: (req) =>
+    req.user?.id !== undefined ? `user:${req.user.id}` : `ip:${req.ip ?? ''}`,
+  node: (req) => `node:${nodeIdOf(req)}@${req.ip ?? ''}`,
+};
+
+function nodeIdOf(req: TrackedRequest): string {
+  const id = req.query?.node_id ?? req.params?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+}
+
+/** Storage for the library's ThrottlerModule (global), kept in its own module so it can inject Redis. */
+@Module({
+  providers: [RedisThrottlerStorage],
+  exports: [RedisThrottlerStorage],
+})
+class ThrottleStorageModule {}
+
+/**
+ * @nestjs/throttler with one named throttler per policy. Only routes marked `@RateLimit(policy)`
+ * are limited, and only by their own policy.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      imports: [ThrottleStorageModule],
+      inject: [throttleConfig.KEY, RedisThrottlerStorage],
+      useFactory: (
+        config: ConfigType<typeof throttleConfig>,
+        storage: RedisThrottlerStorage,
+      ) => {
+        const limits: Record<RateLimitPolicy, number> = {
+          auth: config.authLimit,
+          payment: config.paymentLimit,
+          node: config.nodeLimit,
+        };
+        const throttlers: ThrottlerOptions[] = RATE_LIMIT_POLICIES.map(
+          (policy) => ({
+            name: policy,
+            ttl: config.windowMs,
+            limit: limits[policy],
+            skipIf: (context) => rateLimitPolicyOf(context) !== policy,
+            getTracker: (req: TrackedRequest) => TRACKERS[policy](req),
+          }),
+        );
+        return { throttlers, storage, errorMessage: 'Too many requests' };
+      },
+    }),
+  ],
+})
+export class ThrottleModule {}

@@ -1,0 +1,147 @@
+import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
+import { signUp } from '../factories/user.factory.js';
+import { API, createTestApp, TestApp } from '../utils/test-app.js';
+
+/** The value of one sample line of the exposition (`name{labels} value`), 0 when absent. */
+function sample(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (wanted.every((l) => line.includes(l)))
+      return Number(line.split(' ').pop());
+  }
+  return 0;
+}
+
+describe('ops: /metrics (e2e)', () => {
+  let t: TestApp;
+  const scrape = async (): Promise<string> => {
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(
+      /^text\/plain; version=0\.0\.4/,
+    );
+    return res.text;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('exposes request latency histograms labelled by route pattern and status, never raw URLs', async () => {
+    const user = await signUp(t);
+    await t.http().get(`${API}/user/info`).set(user.auth).expect(200);
+    await t.http().get(`${API}/user/info`).expect(401);
+    await t.http().get(`${API}/no/such/route/12345`).expect(404);
+    const text = await scrape();
+
+    expect(text).toContain(
+      '# TYPE panel_http_request_duration_seconds histogram',
+    );
+    const info = { method: 'GET', route: `${API}/user/info` };
+    expect(
+      sample(text, 'panel_http_request_duration_seconds_count', {
+        ...info,
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'panel_http_request_duration_seconds_count', {
+        ...info,
+        status: '401',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'panel_http_request_duration_seconds_bucket', {
+        ...info,
+        status: '200',
+        le: '+Inf',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'panel_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: `${API}/auth/register`,
+        status: '201',
+      }),
+    ).toBe(1);
+    // A 404 is counted under one label, not under its URL.
+    expect(
+      sample(text, 'panel_http_request_duration_seconds_count', {
+        route: '<unmatched>',
+        status: '404',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(text).not.toContain('12345');
+    // Process metrics come along.
+    expect(text).toContain('panel_process_resident_memory_bytes');
+  });
+
+  it('exposes every business metric of the spec', async () => {
+    const text = await scrape();
+    for (const name of [
+      'panel_traffic_bytes_total',
+      'panel_traffic_reports_deduplicated_total',
+      'panel_orders_paid_total',
+      'panel_commission_paid_total',
+      'panel_job_runs_total',
+      'panel_job_last_success_timestamp_seconds',
+      'panel_db_pool_connections',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+  });
+
+  it('reports MySQL pool use (only where a pool exists)', async () => {
+    const text = await scrape();
+    if (process.env.DATABASE_URL) {
+      expect(sample(text, 'panel_db_pool_connections', { state: 'max' })).toBe(
+        10,
+      );
+      expect(
+        sample(text, 'panel_db_pool_connections', { state: 'open' }),
+      ).toBeGreaterThanOrEqual(1);
+    } else {
+      expect(text).not.toContain('panel_db_pool_connections{');
+    }
+  });
+
+  it('job metrics move through the service other modules inject', async () => {
+    const metrics = t.app.get(MetricsService);
+    metrics.jobRuns.inc({ job: 'expire-orders', status: 'ok' });
+    metrics.jobLastSuccess.set({ job: 'expire-orders' }, 1_700_000_000);
+    const text = await scrape();
+    expect(
+      sample(text, 'panel_job_runs_total', {
+        job: 'expire-orders',
+        status: 'ok',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'panel_job_last_success_timestamp_seconds', {
+        job: 'expire-orders',
+      }),
+    ).toBe(1_700_000_000);
+  });
+
+  it('gives every app instance its own registry', async () => {
+    const other = await createTestApp({ reuseDatabase: true });
+    try {
+      await other.http().get('/health').expect(200);
+      const text = (await other.http().get('/metrics').expect(200)).text;
+      expect(
+        sample(text, 'panel_http_request_duration_seconds_count', {
+          route: `${API}/user/info`,
+        }),
+      ).toBe(0);
+    } finally {
+      await other.app.close();
+    }
+  });
+});
