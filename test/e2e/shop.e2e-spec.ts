@@ -6,6 +6,7 @@ import {
   UserMoneyLog,
 } from '../../src/database/entities/index.js';
 import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
+import { NodeCacheService } from '../../src/modules/node-api/node-cache.service.js';
 import { ShopRepository } from '../../src/modules/shop/shop.repository.js';
 import {
   createCoupon,
@@ -413,6 +414,21 @@ describe('shop (e2e)', () => {
     expect(await ledger.findProblems()).toEqual([]);
     // and the same purchase then goes through
     await buy(user, { shop_id: plan.id, coupon: coupon.code }).expect(200);
+  });
+
+  it("a committed purchase drops the nodes' cached user lists; a cache failure does not undo it", async () => {
+    const user = await signUp(t);
+    await giveMoney(t, user.id, 2000);
+    const plan = await createPlan(t);
+    const invalidate = jest.spyOn(t.app.get(NodeCacheService), 'invalidate');
+    await buy(user, { shop_id: plan.id }).expect(200);
+    expect(invalidate).toHaveBeenCalledTimes(1);
+    invalidate.mockRejectedValueOnce(new Error('redis down'));
+    await buy(user, { shop_id: plan.id }).expect(200);
+    expect((await userRow(user.id)).money).toBe('0.00');
+    // a refused purchase changes nothing nodes see
+    await buy(user, { shop_id: plan.id }).expect(409);
+    expect(invalidate).toHaveBeenCalledTimes(2);
   });
 
   it('GET /user/bought pages newest first and shows only the caller’s rows', async () => {

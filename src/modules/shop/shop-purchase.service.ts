@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '../../common/errors/common.exception.js';
@@ -7,6 +7,7 @@ import { unixNow } from '../../common/time.js';
 import { Coupon, Shop } from '../../database/entities/index.js';
 import { isTransientLockError } from '../../database/db-errors.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { NodeCacheService } from '../node-api/node-cache.service.js';
 import { CouponRepository } from './coupon.repository.js';
 import { PurchaseResultDto } from './dto/shop-response.dto.js';
 import { parsePlanContent } from './plan-content.js';
@@ -39,11 +40,14 @@ const ATTEMPTS = 3;
  */
 @Injectable()
 export class ShopPurchaseService {
+  private readonly logger = new Logger(ShopPurchaseService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly shops: ShopRepository,
     private readonly coupons: CouponRepository,
     private readonly ledger: LedgerService,
+    private readonly nodeCache: NodeCacheService,
   ) {}
 
   /** Buys a plan with the user's balance. */
@@ -53,12 +57,24 @@ export class ShopPurchaseService {
         const result = await this.dataSource.transaction((manager) =>
           this.purchaseInTransaction(manager, cmd),
         );
-        // Nodes learn about the new level/quota when their cached user list expires
-        // (NODE_USERS_CACHE_TTL_S bounds how stale it is).
+        await this.refreshNodeLists();
         return result;
       } catch (err) {
         if (!isTransientLockError(err) || attempt >= ATTEMPTS) throw err;
       }
+    }
+  }
+
+  /**
+   * After a committed purchase or renewal: the user's level, quota or limits changed, so the
+   * nodes' cached user lists are dropped. Best effort: the purchase stands if this fails, and
+   * NODE_USERS_CACHE_TTL_S bounds how long nodes serve the old state.
+   */
+  async refreshNodeLists(): Promise<void> {
+    try {
+      await this.nodeCache.invalidate();
+    } catch (err) {
+      this.logger.warn({ err }, 'could not drop the node user-list cache');
     }
   }
 

@@ -32,16 +32,22 @@ export class ShopRenewalService {
   async renewDue(ctx: StepContext): Promise<number> {
     const dueBefore = unixNow(ctx.now) + DUE_WITHIN_S;
     let changed = 0;
+    let renewed = 0;
     const failures: string[] = [];
     for (let afterId = 0; ;) {
       const rows = await this.shops.findDueRenewals(afterId, dueBefore, BATCH);
       for (const row of rows) {
         if (ctx.dryRun) changed++;
-        else if (await this.renewOne(row, ctx.now, failures)) changed++;
+        else {
+          const result = await this.renewOne(row, ctx.now, failures);
+          if (result !== 'skipped') changed++;
+          if (result === 'renewed') renewed++;
+        }
       }
       if (rows.length < BATCH) break;
       afterId = rows[rows.length - 1].id;
     }
+    if (!ctx.dryRun && renewed > 0) await this.purchases.refreshNodeLists();
     if (failures.length > 0)
       throw new Error(
         `Auto-renew failed for ${failures.length} row(s): ${failures.slice(0, 10).join('; ')}`,
@@ -53,12 +59,12 @@ export class ShopRenewalService {
     row: DueRenewal,
     now: Date,
     failures: string[],
-  ): Promise<boolean> {
+  ): Promise<'renewed' | 'stopped' | 'skipped'> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         // Claim the row first: a second replica or a rerun finds renew changed and skips it.
         if (!(await this.shops.stopRenewal(manager, row.id, row.renew)))
-          return false;
+          return 'skipped';
         await this.purchases.purchaseInTransaction(manager, {
           userId: row.userid,
           shopId: row.shopid,
@@ -67,16 +73,17 @@ export class ShopRenewalService {
           now,
           renewal: true,
         });
-        return true;
+        return 'renewed';
       });
     } catch (err) {
-      if (err instanceof DomainException) return this.stop(row, err.message);
+      if (err instanceof DomainException)
+        return (await this.stop(row, err.message)) ? 'stopped' : 'skipped';
       this.logger.error(
         { err, boughtId: row.id },
         'auto-renew failed unexpectedly',
       );
       failures.push(`bought ${row.id}: ${(err as Error).message}`);
-      return false;
+      return 'skipped';
     }
   }
 
