@@ -1,0 +1,311 @@
+import { SsNode } from '../../src/database/entities/index.js';
+import { NodeCacheService } from '../../src/modules/node-api/node-cache.service.js';
+import { NodeStateService } from '../../src/modules/node-api/node-state.service.js';
+import { RedisService } from '../../src/modules/redis/redis.service.js';
+import {
+  createNode,
+  createNodeUser,
+  MU_KEY,
+} from '../factories/node.factory.js';
+import { signUp, updateUser } from '../factories/user.factory.js';
+import { API, createTestApp, TestApp } from '../utils/test-app.js';
+
+const KEY = { Key: MU_KEY };
+
+describe('node API: seed /app/api/v0/node routes (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const nodeRow = (id: number) =>
+    t.dataSource.getRepository(SsNode).findOneByOrFail({ id });
+
+  it('GET /node/users: the envelope with every sent field, an ETag and a 304', async () => {
+    const node = await createNode(t.dataSource, { nodeGroup: 1 });
+    const inGroup = await createNodeUser(t.dataSource, {
+      nodeGroup: 1,
+      u: 5,
+      d: 7,
+    });
+    const otherGroup = await createNodeUser(t.dataSource, { nodeGroup: 2 });
+    await createNodeUser(t.dataSource, { enable: 0 });
+
+    const res = await t
+      .http()
+      .get(`${API}/node/users`)
+      .query({ node_id: node.id })
+      .set(KEY)
+      .expect(200);
+    expect(res.body.ret).toBe(1);
+    expect(res.body.msg).toBe('ok');
+    expect(res.body.data.count).toBe(1);
+    expect(res.body.data.users).toEqual([
+      {
+        id: inGroup.id,
+        email: inGroup.email,
+        passwd: inGroup.passwd,
+        port: inGroup.port,
+        method: 'aes-256-gcm',
+        protocol: 'origin',
+        obfs: 'plain',
+        t: 0,
+        u: 5,
+        d: 7,
+        transfer_enable: 100 * 1024 ** 3,
+        class: 0,
+        node_group: 1,
+        enable: 1,
+        switch: 1,
+        uuid: inGroup.uuid,
+        node_speedlimit: 0,
+        node_connector: 0,
+      },
+    ]);
+    expect(res.body.data.users[0]).not.toHaveProperty('pass');
+    const etag = res.headers.etag;
+    expect(etag).toMatch(/^W\/"/);
+    await t
+      .http()
+      .get(`${API}/node/users`)
+      .query({ node_id: node.id })
+      .set({ ...KEY, 'If-None-Match': etag })
+      .expect(304);
+    expect((await nodeRow(node.id)).nodeHeartbeat).toBeGreaterThan(0);
+
+    // Without node_id: every servable user, no group or class filter.
+    const all = await t.http().get(`${API}/node/users`).set(KEY).expect(200);
+    const ids = all.body.data.users.map((u: { id: number }) => u.id);
+    expect(ids).toEqual(expect.arrayContaining([inGroup.id, otherGroup.id]));
+    expect(all.body.data.count).toBe(ids.length);
+  });
+
+  it('serves the cached list until invalidated (or NODE_USERS_CACHE_TTL_S passes)', async () => {
+    const node = await createNode(t.dataSource, { nodeGroup: 7 });
+    const a = await createNodeUser(t.dataSource, { nodeGroup: 7 });
+    const first = await t
+      .http()
+      .get(`${API}/node/users`)
+      .query({ node_id: node.id })
+      .set(KEY)
+      .expect(200);
+    await updateUser(t.dataSource, a.id, { enable: 0 });
+    const cached = await t
+      .http()
+      .get(`${API}/node/users`)
+      .query({ node_id: node.id })
+      .set(KEY)
+      .expect(200);
+    expect(cached.headers.etag).toBe(first.headers.etag);
+    await t.app.get(NodeCacheService).invalidate();
+    const fresh = await t
+      .http()
+      .get(`${API}/node/users`)
+      .query({ node_id: node.id })
+      .set(KEY)
+      .expect(200);
+    expect(fresh.body.data).toEqual({ users: [], count: 0 });
+    expect(fresh.headers.etag).not.toBe(first.headers.etag);
+  });
+
+  it('refuses a disabled node (403), an over-bandwidth node (409) and an unknown one (404)', async () => {
+    const disabled = await createNode(t.dataSource, { type: 0 });
+    const full = await createNode(t.dataSource, {
+      nodeBandwidthLimit: 10,
+      nodeBandwidth: 11,
+    });
+    const cases = [
+      [disabled.id, 403, 'NODE_DISABLED'],
+      [full.id, 409, 'NODE_OVER_BANDWIDTH'],
+      [424242, 404, 'NODE_NOT_FOUND'],
+    ] as const;
+    for (const [id, status, code] of cases) {
+      const res = await t
+        .http()
+        .get(`${API}/node/users`)
+        .query({ node_id: id })
+        .set(KEY)
+        .expect(status);
+      expect(res.body).toEqual({ ret: 0, msg: expect.any(String), code });
+      // A second (cached) refusal answers the same.
+      await t
+        .http()
+        .get(`${API}/node/users`)
+        .query({ node_id: id })
+        .set(KEY)
+        .expect(status);
+    }
+  });
+
+  it('POST /node/online: echoes, writes node_online/heartbeat and the Redis snapshot (TTL 300 s)', async () => {
+    const node = await createNode(t.dataSource);
+    const res = await t
+      .http()
+      .post(`${API}/node/online`)
+      .set(KEY)
+      .send({ node_id: node.id, online: 45, load: '0.25' })
+      .expect(200);
+    expect(res.body).toEqual({
+      ret: 1,
+      msg: 'ok',
+      data: { node_id: node.id, online: 45, load: '0.25' },
+    });
+    const row = await nodeRow(node.id);
+    expect(row.nodeOnline).toBe(45);
+    expect(row.nodeHeartbeat).toBeGreaterThan(0);
+    const live = await t.app.get(NodeStateService).liveState(node.id);
+    expect(live.online).toEqual({
+      online: 45,
+      load: '0.25',
+      at: row.nodeHeartbeat,
+    });
+    await expectTtl(`node:${node.id}:online`, 300);
+  });
+
+  it('POST /node/heartbeat: heartbeat in the database, stats in Redis (TTL 180 s)', async () => {
+    const node = await createNode(t.dataSource);
+    const res = await t
+      .http()
+      .post(`${API}/node/heartbeat`)
+      .set(KEY)
+      .send({
+        node_id: node.id,
+        cpu_load: 0.25,
+        memory_usage: 45.2,
+        network_speed: 100.5,
+      })
+      .expect(200);
+    expect(res.body.data).toEqual({
+      node_id: node.id,
+      cpu_load: 0.25,
+      memory_usage: 45.2,
+      network_speed: 100.5,
+      at: expect.any(Number),
+    });
+    expect((await nodeRow(node.id)).nodeHeartbeat).toBe(res.body.data.at);
+    const live = await t.app.get(NodeStateService).liveState(node.id);
+    expect(live.stats).toMatchObject({
+      cpu_load: 0.25,
+      memory_usage: 45.2,
+      network_speed: 100.5,
+    });
+    await expectTtl(`node:${node.id}:stats`, 180);
+  });
+
+  it('GET /node/info/:id: the node config and its online status', async () => {
+    const node = await createNode(t.dataSource, {
+      name: 'HK 1',
+      nodeSpeedlimit: 50,
+      nodeClass: 1,
+      trafficRate: 1.5,
+    });
+    const off = await t
+      .http()
+      .get(`${API}/node/info/${node.id}`)
+      .set(KEY)
+      .expect(200);
+    expect(off.headers.etag).toBeUndefined();
+    expect(off.body.data).toEqual({
+      id: node.id,
+      name: 'HK 1',
+      server: 'node.example.com',
+      method: 'aes-256-gcm',
+      node_speedlimit: 50,
+      node_class: 1,
+      node_group: 0,
+      traffic_rate: 1.5,
+      sort: 11,
+      custom_config: expect.objectContaining({ offset_port_node: '443' }),
+      online: false,
+      node_heartbeat: 0,
+      node_online: 0,
+    });
+    await t
+      .http()
+      .post(`${API}/node/heartbeat`)
+      .set(KEY)
+      .send({
+        node_id: node.id,
+        cpu_load: 1,
+        memory_usage: 1,
+        network_speed: 1,
+      })
+      .expect(200);
+    const on = await t
+      .http()
+      .get(`${API}/node/info/${node.id}`)
+      .set(KEY)
+      .expect(200);
+    expect(on.body.data.online).toBe(true);
+    await t.http().get(`${API}/node/info/777777`).set(KEY).expect(404);
+  });
+
+  it('needs the node key: no key, a wrong key or a user JWT → 401', async () => {
+    const user = await signUp(t);
+    for (const headers of [{}, { Key: 'wrong' }, user.auth]) {
+      const res = await t
+        .http()
+        .get(`${API}/node/users`)
+        .set(headers)
+        .expect(401);
+      expect(res.body).toMatchObject({ ret: 0, msg: 'Invalid request.' });
+    }
+    // And the node key opens no user route.
+    await t.http().get(`${API}/user/info`).set(KEY).expect(401);
+  });
+
+  it.each([
+    ['online', { node_id: 1, online: -1, load: '0.1' }, 'online'],
+    ['online', { node_id: 1, online: 1 }, 'load'],
+    [
+      'heartbeat',
+      { node_id: 1, cpu_load: 'high', memory_usage: 1, network_speed: 1 },
+      'cpu_load',
+    ],
+    ['traffic', { data: [] }, 'node_id'],
+    ['traffic', { node_id: 1, data: [{ user_id: 1, u: 1.5, d: 0 }] }, 'data'],
+  ])(
+    'POST /node/%s with bad input → 400 naming the field',
+    async (route, body, field) => {
+      const res = await t
+        .http()
+        .post(`${API}/node/${route}`)
+        .set(KEY)
+        .send(body)
+        .expect(400);
+      expect(res.body).toMatchObject({ ret: 0, code: 'VALIDATION_FAILED' });
+      expect(Object.keys(res.body.errors)).toContain(field);
+    },
+  );
+
+  it('unknown nodes → 404 on the seed posts', async () => {
+    for (const [route, body] of [
+      ['online', { node_id: 5555, online: 1, load: '0' }],
+      [
+        'heartbeat',
+        { node_id: 5555, cpu_load: 1, memory_usage: 1, network_speed: 1 },
+      ],
+      ['traffic', { node_id: 5555, data: [{ user_id: 1, u: 1, d: 1 }] }],
+    ] as const) {
+      const res = await t
+        .http()
+        .post(`${API}/node/${route}`)
+        .set(KEY)
+        .send(body)
+        .expect(404);
+      expect(res.body.code).toBe('NODE_NOT_FOUND');
+    }
+  });
+
+  async function expectTtl(key: string, ttl: number): Promise<void> {
+    const redis = t.app.get(RedisService);
+    if (!redis.client) return; // embedded mode: in-process map with the same TTL
+    const left = await redis.client.ttl(key);
+    expect(left).toBeGreaterThan(ttl - 5);
+    expect(left).toBeLessThanOrEqual(ttl);
+  }
+});
