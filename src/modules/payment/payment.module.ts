@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ReferralModule } from '../referral/referral.module.js';
 import { GatewayRegistry } from './gateways/gateway-registry.js';
+import { PaymentAdminController } from './payment-admin.controller.js';
+import { PaymentAdminService } from './payment-admin.service.js';
 import { PaymentCreditService } from './payment-credit.service.js';
 import { isPaymentDebugRouteEnabled } from './payment-debug.js';
 import { PaymentDebugController } from './payment-debug.controller.js';
@@ -19,7 +21,11 @@ import { PaymentRepository } from './payment.repository.js';
  */
 @Module({
   imports: [ReferralModule],
-  controllers: [PaymentController, PaymentNotifyController],
+  controllers: [
+    PaymentController,
+    PaymentNotifyController,
+    PaymentAdminController,
+  ],
   providers: [
     GatewayRegistry,
     PaymentRepository,
@@ -27,6 +33,7 @@ import { PaymentRepository } from './payment.repository.js';
     PaymentOrderService,
     PaymentNotifyService,
     PaymentDebugService,
+    PaymentAdminService,
   ],
   exports: [PaymentCreditService, PaymentOrderService],
 })

@@ -54,6 +54,26 @@ export class PaymentRepository {
     });
   }
 
+  /** Every user's orders for operators, filtered, newest first, with the total count. */
+  listAll(filter: {
+    status?: number;
+    userId?: number;
+    gateway?: string;
+    limit: number;
+    offset: number;
+  }): Promise<[Paylist[], number]> {
+    return this.repo().findAndCount({
+      where: {
+        ...(filter.status !== undefined && { status: filter.status }),
+        ...(filter.userId !== undefined && { userid: filter.userId }),
+        ...(filter.gateway !== undefined && { gateway: filter.gateway }),
+      },
+      order: { id: 'DESC' },
+      take: filter.limit,
+      skip: filter.offset,
+    });
+  }
+
   /**
    * The once-only transition: `status = 1` only from unpaid (0) or expired (-1, money that
    * arrived late is still credited). False when the order was already paid (or is missing).
