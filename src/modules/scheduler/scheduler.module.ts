@@ -1,7 +1,6 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { NodeMaintenanceModule } from '../node-api/node-maintenance.module.js';
-import { PaymentModule } from '../payment/payment.module.js';
 import { ReferralModule } from '../referral/referral.module.js';
 import { ShopModule } from '../shop/shop.module.js';
 import { UserModule } from '../user/user.module.js';
@@ -24,8 +23,6 @@ import { SchedulerService } from './scheduler.service.js';
     NodeMaintenanceModule,
     ReferralModule,
     ShopModule,
-    // The same dynamic module the app imports (one instance, its controllers registered once).
-    forwardRef(() => PaymentModule.register()),
   ],
   controllers: [SchedulerAdminController],
   providers: [
