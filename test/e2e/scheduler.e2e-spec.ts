@@ -20,7 +20,9 @@ import {
 } from '../../src/database/entities/index.js';
 import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
 import { NodeMaintenanceService } from '../../src/modules/node-api/node-maintenance.service.js';
+import { JobLockService } from '../../src/modules/scheduler/job-lock.service.js';
 import { JobRunnerService } from '../../src/modules/scheduler/job-runner.service.js';
+import { RedisService } from '../../src/modules/redis/redis.service.js';
 import type {
   JobName,
   JobRunResult,
@@ -1024,5 +1026,21 @@ withRedis('scheduler across two instances (Redis lock)', () => {
     } finally {
       spies.forEach((s) => s.mockRestore());
     }
+  });
+
+  it("a lock is released only by its owner: an expired holder cannot free its successor's lock", async () => {
+    const locks = [first, second].map((app) => app.app.get(JobLockService));
+    const redis = first.app.get(RedisService).client!;
+    const a = await locks[0].acquire('owner-test');
+    expect(a).not.toBeNull();
+    expect(await locks[1].acquire('owner-test')).toBeNull();
+    await redis.del(a!.key); // as if A's TTL ran out while it was stalled
+    const b = await locks[1].acquire('owner-test');
+    expect(b).not.toBeNull();
+    await a!.release();
+    expect(await redis.get(b!.key)).toBe(b!.token);
+    expect(await redis.pttl(b!.key)).toBeGreaterThan(0);
+    await b!.release();
+    expect(await redis.exists(b!.key)).toBe(0);
   });
 });
