@@ -140,3 +140,54 @@ export function addTrafficQuery(
     ` WHERE ${id} IN (${ids.map(() => '?').join(', ')})`;
   return { sql, params: [...params, ...paramsD, unixNow, ...ids] };
 }
+
+/** The node's traffic_rate (and existence) before a report is applied. */
+export function nodeTrafficRateQuery(q: Quote, nodeId: number): SqlQuery {
+  return {
+    sql: `SELECT ${q('id')} AS id, ${q('traffic_rate')} AS traffic_rate FROM ${q('ss_node')} WHERE ${q('id')} = ? LIMIT 1`,
+    params: [nodeId],
+  };
+}
+
+/** Claims a report key; a duplicate-key error means the same body was seen before. */
+export function claimTrafficReportQuery(
+  q: Quote,
+  nodeId: number,
+  reportKey: string,
+  unixNow: number,
+): SqlQuery {
+  return {
+    sql: `INSERT INTO ${q('traffic_report')} (${q('node_id')}, ${q('report_key')}, ${q('received_at')}) VALUES (?, ?, ?)`,
+    params: [nodeId, reportKey, unixNow],
+  };
+}
+
+/** Re-claims a key seen before only if that was at least `windowS` seconds ago. */
+export function reclaimTrafficReportQuery(
+  q: Quote,
+  nodeId: number,
+  reportKey: string,
+  unixNow: number,
+  windowS: number,
+): SqlQuery {
+  return {
+    sql:
+      `UPDATE ${q('traffic_report')} SET ${q('received_at')} = ?` +
+      ` WHERE ${q('node_id')} = ? AND ${q('report_key')} = ? AND ${q('received_at')} <= ?`,
+    params: [unixNow, nodeId, reportKey, unixNow - windowS],
+  };
+}
+
+/** Raw bytes to the node's counter, atomically; the report is also a heartbeat. */
+export function addNodeBandwidthQuery(
+  q: Quote,
+  nodeId: number,
+  bytes: number,
+  unixNow: number,
+): SqlQuery {
+  const bw = q('node_bandwidth');
+  return {
+    sql: `UPDATE ${q('ss_node')} SET ${bw} = ${bw} + ?, ${q('node_heartbeat')} = ? WHERE ${q('id')} = ?`,
+    params: [bytes, unixNow, nodeId],
+  };
+}

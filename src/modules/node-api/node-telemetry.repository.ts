@@ -1,15 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, LessThan } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import {
   AliveIp,
   DetectList,
   DetectLog,
-  TrafficReport,
   UserTrafficLog,
 } from '../../database/entities/index.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
 import { TRAFFIC_CHUNK_SIZE } from './node-api.constants.js';
+import {
+  claimTrafficReportQuery,
+  Quote,
+  reclaimTrafficReportQuery,
+} from './node-sql.js';
+import { runStructured } from './node-user.repository.js';
 
 export interface AliveIpPair {
   userId: number;
@@ -19,7 +24,11 @@ export interface AliveIpPair {
 /** SQL for what agents report besides traffic: dedup keys, traffic logs, alive IPs, audit hits. */
 @Injectable()
 export class NodeTelemetryRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly q: Quote;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+  }
 
   /**
    * Claims a traffic report for this transaction. UNIQUE(node_id, report_key) turns a resent
@@ -35,22 +44,22 @@ export class NodeTelemetryRepository {
     unixNow: number,
     windowS: number,
   ): Promise<boolean> {
+    const claim = claimTrafficReportQuery(this.q, nodeId, reportKey, unixNow);
     try {
-      await manager.insert(TrafficReport, {
-        nodeId,
-        reportKey,
-        receivedAt: unixNow,
-      });
+      await manager.query(claim.sql, claim.params);
       return true;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
-    const reclaimed = await manager.update(
-      TrafficReport,
-      { nodeId, reportKey, receivedAt: LessThan(unixNow - windowS + 1) },
-      { receivedAt: unixNow },
+    const reclaim = reclaimTrafficReportQuery(
+      this.q,
+      nodeId,
+      reportKey,
+      unixNow,
+      windowS,
     );
-    return (reclaimed.affected ?? 0) > 0;
+    const result = await runStructured(manager, reclaim.sql, reclaim.params);
+    return (result.affected ?? 0) > 0;
   }
 
   async insertTrafficLogs(
@@ -139,13 +148,5 @@ export class NodeTelemetryRepository {
   ): Promise<void> {
     for (let i = 0; i < rows.length; i += TRAFFIC_CHUNK_SIZE)
       await manager.insert(DetectLog, rows.slice(i, i + TRAFFIC_CHUNK_SIZE));
-  }
-
-  /** Traffic-report keys older than `before` (unix); the scheduler's cleanup may call this. */
-  async deleteTrafficReportsBefore(before: number): Promise<number> {
-    const result = await this.dataSource.manager.delete(TrafficReport, {
-      receivedAt: LessThan(before),
-    });
-    return result.affected ?? 0;
   }
 }

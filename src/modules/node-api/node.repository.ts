@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SsNode, SsNodeInfo } from '../../database/entities/index.js';
+import {
+  addNodeBandwidthQuery,
+  nodeTrafficRateQuery,
+  Quote,
+} from './node-sql.js';
 
 /** The `ss_node` columns the node API reads (never the whole row). */
 export type NodeConfigRow = Pick<
@@ -26,7 +31,11 @@ export type NodeConfigRow = Pick<
 /** SQL for `ss_node` and its load reports (`ss_node_info`). */
 @Injectable()
 export class NodeRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly q: Quote;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+  }
 
   private repo(manager?: EntityManager) {
     return (manager ?? this.dataSource.manager).getRepository(SsNode);
@@ -55,13 +64,17 @@ export class NodeRepository {
     });
   }
 
-  findTrafficRate(
+  /** Raw SQL: read on every traffic report. */
+  async findTrafficRate(
     id: number,
   ): Promise<Pick<SsNode, 'id' | 'trafficRate'> | null> {
-    return this.repo().findOne({
-      where: { id },
-      select: { id: true, trafficRate: true },
-    });
+    const { sql, params } = nodeTrafficRateQuery(this.q, id);
+    const [row] = await this.dataSource.query<
+      { id: number; traffic_rate: number | string }[]
+    >(sql, params);
+    return row
+      ? { id: Number(row.id), trafficRate: Number(row.traffic_rate) }
+      : null;
   }
 
   async exists(id: number): Promise<boolean> {
@@ -86,15 +99,8 @@ export class NodeRepository {
     bytes: number,
     unixNow: number,
   ): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(SsNode)
-      .set({
-        nodeBandwidth: () => 'node_bandwidth + :bytes',
-        nodeHeartbeat: unixNow,
-      })
-      .where('id = :id', { id, bytes })
-      .execute();
+    const { sql, params } = addNodeBandwidthQuery(this.q, id, bytes, unixNow);
+    await manager.query(sql, params);
   }
 
   /** Returns false when the node does not exist. */
