@@ -1,6 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
 import {
-  HealthCheck,
+  Controller,
+  Get,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  HealthCheckResult,
   HealthCheckService,
   HealthIndicatorService,
   TypeOrmHealthIndicator,
@@ -34,8 +40,21 @@ export class HealthController {
 
   /** Readiness: database ping, Redis ping (when configured), migrations applied; 503 names what failed. */
   @Get('ready')
-  @HealthCheck()
-  readiness() {
+  async readiness(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HealthCheckResult> {
+    try {
+      return await this.checkDependencies();
+    } catch (err) {
+      // Terminus reports a failed check as a 503 exception carrying the per-check result; the
+      // global filter would turn any 5xx into a generic 500, so answer it here.
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      res.status(503);
+      return err.getResponse() as HealthCheckResult;
+    }
+  }
+
+  private checkDependencies(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
       () =>

@@ -44,7 +44,11 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.client && this.client.status !== 'end')
-      await this.client.quit().catch(() => undefined);
+    if (!this.client || this.client.status === 'end') return;
+    // QUIT needs a live connection; a client still retrying an unreachable server would
+    // otherwise keep reconnecting and hold the process open.
+    if (this.client.status === 'ready')
+      await this.client.quit().catch(() => this.client?.disconnect());
+    else this.client.disconnect();
   }
 }
