@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { formatCents, toCents } from '../../common/money.js';
 import { User } from '../../database/entities/index.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { NodeCacheService } from '../node-api/node-cache.service.js';
 import { AdminErrorCode, AdminException } from './admin.exception.js';
 import { AdminUserRepository, UserSearch } from './admin-user.repository.js';
 import {
@@ -25,6 +26,7 @@ export class AdminUserService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: AdminUserRepository,
     private readonly ledger: LedgerService,
+    private readonly nodeCache: NodeCacheService,
   ) {}
 
   async search(
@@ -65,11 +67,14 @@ export class AdminUserService {
       );
     }
     if (!(await this.users.update(id, values))) throw this.notFound(id);
+    // Enable, level, group, quota and limits all change which nodes serve the user, and how.
+    await this.nodeCache.invalidate();
     return this.get(id);
   }
 
   async resetTraffic(id: number): Promise<AdminUserDto> {
     if (!(await this.users.resetTraffic(id))) throw this.notFound(id);
+    await this.nodeCache.invalidate(); // an over-quota user becomes servable again
     return this.get(id);
   }
 

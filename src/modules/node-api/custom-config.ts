@@ -66,3 +66,29 @@ export function normalizeCustomConfig(
   }
   return out;
 }
+
+/**
+ * What an admin may save as `custom_config`: a JSON object whose keys XrayR knows have XrayR's
+ * types (strings, the two bools, the two objects). Unknown keys are allowed (other agents read
+ * their own); field → problem, empty when valid.
+ */
+export function customConfigProblems(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { custom_config: 'custom_config must be a JSON object' };
+  }
+  const problems: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const field = `custom_config.${key}`;
+    if (STRING_KEYS.has(key) && typeof v !== 'string')
+      problems[field] = `${key} must be a string (XrayR decodes it as one)`;
+    if (BOOL_KEYS.has(key) && typeof v !== 'boolean')
+      problems[field] = `${key} must be true or false`;
+    if (
+      OBJECT_KEYS.has(key) &&
+      (v === null || typeof v !== 'object' || Array.isArray(v))
+    ) {
+      problems[field] = `${key} must be an object`;
+    }
+  }
+  return problems;
+}
