@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
 
 // SIGTERM against the real compiled app in its own process, as Kubernetes sends it. The slow
 // request is a genuine one: registration hashes the password with bcrypt, and BCRYPT_ROUNDS=15
@@ -141,15 +141,18 @@ describe('ops: graceful shutdown of the compiled app (e2e, child process)', () =
       expect(Date.now() - started).toBeLessThan(20_000);
 
       // The write landed before the pool closed.
-      const db = new Database(app.sqlite, { readonly: true });
+      const db = await new DataSource({
+        type: 'better-sqlite3',
+        database: app.sqlite,
+      }).initialize();
       try {
-        expect(
-          db
-            .prepare('SELECT COUNT(*) AS n FROM user WHERE email = ?')
-            .get(email),
-        ).toEqual({ n: 1 });
+        const rows: unknown[] = await db.query(
+          'SELECT id FROM user WHERE email = ?',
+          [email],
+        );
+        expect(rows).toHaveLength(1);
       } finally {
-        db.close();
+        await db.destroy();
       }
       expect(app.output()).toContain('Draining HTTP');
       expect(app.output()).toContain('HTTP drained');
