@@ -4,6 +4,7 @@ import { json, urlencoded } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/index.js';
+import { setupOpenApi } from './modules/docs/openapi.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 
 export const API_PREFIX = 'app/api/v0';
@@ -19,11 +20,16 @@ export const UNPREFIXED_ROUTES = [
   { path: 'mod_mu/{*rest}', method: RequestMethod.ALL },
 ];
 
+/** Is this served path (`/health`, `/mod_mu/users`, ...) outside the API prefix? */
+export function isUnprefixedPath(path: string): boolean {
+  return /^\/(health|ready|metrics|docs|docs-json|mod_mu)(\/|$)/.test(path);
+}
+
 /**
  * Everything main.ts does to the app besides listening, so tests boot the exact same app.
  * Create the app with `{ bufferLogs: true, bodyParser: false }`.
  */
-export function configureApp(app: INestApplication): void {
+export async function configureApp(app: INestApplication): Promise<void> {
   const express = app as NestExpressApplication;
   const config = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
   app.useLogger(app.get(Logger));
@@ -59,4 +65,5 @@ export function configureApp(app: INestApplication): void {
   // SIGTERM/SIGINT: drain HTTP, close the pool and Redis (see GracefulShutdownService), then
   // exit 0 so orchestrators record a clean stop and pino's buffers flush on 'exit'.
   app.enableShutdownHooks([], { useProcessExit: true });
+  await setupOpenApi(app, API_PREFIX, isUnprefixedPath);
 }

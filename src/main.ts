@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
     bodyParser: false,
   });
-  configureApp(app);
+  await configureApp(app);
   const { port } = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
   await app.listen(port);
 }

@@ -45,7 +45,7 @@ export async function createTestApp(
       bufferLogs: true,
       bodyParser: false,
     });
-    configureApp(app);
+    await configureApp(app);
     await app.init();
     const dataSource = app.get<DataSource>(getDataSourceToken());
     return {

@@ -1,0 +1,119 @@
+import { API_PREFIX, isUnprefixedPath } from '../../src/app.setup.js';
+import {
+  listRoutes,
+  RouteInfo,
+} from '../../src/common/http/route-inventory.js';
+import { signUp, SignedInUser } from '../factories/user.factory.js';
+import { createTestApp, TestApp } from '../utils/test-app.js';
+
+/** A concrete URL for a route pattern: every `:param` becomes 1. */
+const urlOf = (route: RouteInfo): string =>
+  route.path.replace(/:[A-Za-z0-9_]+/g, '1');
+
+function send(t: TestApp, route: RouteInfo, auth?: Record<string, string>) {
+  const method = route.method.toLowerCase() as
+    'get' | 'post' | 'patch' | 'put' | 'delete';
+  const req = t.http()[method](urlOf(route));
+  if (auth) req.set(auth);
+  return ['get', 'delete'].includes(method) ? req : req.send({});
+}
+
+describe('every registered route enforces its access level (e2e)', () => {
+  let t: TestApp;
+  let user: SignedInUser;
+  let routes: RouteInfo[];
+
+  beforeAll(async () => {
+    // The debug route exists only with PAYMENT_DEBUG: register it so it is checked too.
+    t = await createTestApp({ env: { PAYMENT_DEBUG: 'true' } });
+    user = await signUp(t);
+    routes = listRoutes(t.app, API_PREFIX, isUnprefixedPath);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('finds the routes of every module', () => {
+    expect(routes.length).toBeGreaterThan(50);
+    const paths = routes.map((r) => `${r.method} ${r.path}`);
+    for (const expected of [
+      'GET /app/api/v0/user/info',
+      'POST /app/api/v0/user/buy',
+      'POST /app/api/v0/payment/create',
+      'POST /app/api/v0/payment/debug/confirm',
+      'GET /mod_mu/users',
+      'POST /mod_mu/users/traffic',
+      'GET /app/api/v0/admin/users',
+      'POST /app/api/v0/admin/jobs/:name/run',
+      'GET /health',
+    ]) {
+      expect(paths).toContain(expected);
+    }
+  });
+
+  it('only these routes are public (a new public route must be added here on purpose)', () => {
+    expect(
+      routes
+        .filter((r) => r.access === 'public')
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual(
+      [
+        'POST /app/api/v0/auth/login',
+        'POST /app/api/v0/auth/register',
+        'GET /app/api/v0/payment/notify/:gateway',
+        'POST /app/api/v0/payment/notify/:gateway',
+        'GET /health',
+        'GET /ready',
+        'GET /metrics',
+      ].sort(
+        (a, b) =>
+          a.split(' ')[1].localeCompare(b.split(' ')[1]) || a.localeCompare(b),
+      ),
+    );
+  });
+
+  it('a non-admin user gets 403 on every admin route', async () => {
+    const admin = routes.filter((r) => r.access === 'admin');
+    expect(admin.length).toBeGreaterThan(15);
+    for (const route of admin) {
+      const res = await send(t, route, user.auth);
+      expect({
+        route: `${route.method} ${route.path}`,
+        status: res.status,
+      }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 403,
+      });
+    }
+  });
+
+  it('every non-public /app/api/v0 and /mod_mu route refuses a request without credentials', async () => {
+    const guarded = routes.filter(
+      (r) =>
+        r.access !== 'public' &&
+        (r.path.startsWith(`/${API_PREFIX}/`) || r.path.startsWith('/mod_mu/')),
+    );
+    for (const route of guarded) {
+      const res = await send(t, route);
+      expect({
+        route: `${route.method} ${route.path}`,
+        status: res.status,
+      }).toEqual({
+        route: `${route.method} ${route.path}`,
+        status: 401,
+      });
+    }
+  });
+
+  it('a user token never opens a node route, the node key never opens a user route', async () => {
+    for (const route of routes.filter((r) => r.access === 'node')) {
+      expect((await send(t, route, user.auth)).status).toBe(401);
+    }
+    const key = { Key: process.env.MU_KEY as string };
+    for (const route of routes.filter(
+      (r) => r.access === 'user' || r.access === 'admin',
+    )) {
+      expect((await send(t, route, key)).status).toBe(401);
+    }
+  });
+});
