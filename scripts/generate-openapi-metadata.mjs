@@ -11,6 +11,9 @@ import prettier from 'prettier';
 
 const outputDir = process.argv[2] ?? 'src';
 const filename = 'openapi-metadata.ts';
+// The generator type-checks the project, which imports the current metadata file: a stale one
+// (a DTO file renamed) would stop it, so the in-tree file is reset to an empty stub first.
+if (outputDir === 'src') writeFileSync(join('src', filename), 'export default async () => ({});\n');
 new PluginMetadataGenerator().generate({
   visitors: [
     new ReadonlyVisitor({

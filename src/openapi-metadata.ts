@@ -294,7 +294,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/admin/dto/pagination.dto.js'),
+          import('./common/dto/pagination-query.dto.js'),
           {
             PaginationQueryDto: {
               limit: {
@@ -540,6 +540,75 @@ export default async () => {
           },
         ],
         [
+          import('./modules/payment/dto/admin-orders.dto.js'),
+          {
+            AdminOrdersQuery: {
+              status: { required: false, type: () => Number },
+              user_id: { required: false, type: () => Number, minimum: 1 },
+              gateway: {
+                required: false,
+                type: () => String,
+                maxLength: 32,
+                pattern: '^[a-z0-9_-]+$',
+              },
+            },
+            AdminOrderDto: {
+              id: { required: true, type: () => Number },
+              user_id: { required: true, type: () => Number },
+              total: { required: true, type: () => Number },
+              status: { required: true, type: () => Number },
+              tradeno: { required: true, type: () => String },
+              gateway: { required: true, type: () => String, nullable: true },
+              callback_no: {
+                required: true,
+                type: () => String,
+                nullable: true,
+              },
+              datetime: {
+                required: true,
+                type: () => Number,
+                description: 'Unix seconds.',
+              },
+              paid_at: { required: true, type: () => Number, nullable: true },
+            },
+            AdminMarkPaidDto: {
+              gateway: {
+                required: false,
+                type: () => String,
+                description:
+                  'Gateway to record when the order has none yet (default `manual`).',
+                maxLength: 32,
+                pattern: '^[a-z0-9_-]+$',
+              },
+            },
+            AdminMarkedPaidDto: {
+              order_id: { required: true, type: () => Number },
+              credited: {
+                required: true,
+                type: () => Boolean,
+                description:
+                  'False when the order was already paid: nothing changed.',
+              },
+              new_balance: {
+                required: true,
+                type: () => Number,
+                nullable: true,
+              },
+            },
+          },
+        ],
+        [
+          import('./modules/payment/dto/order-id.dto.js'),
+          {
+            OrderIdParam: {
+              order_id: { required: true, type: () => Number, minimum: 1 },
+            },
+            DebugConfirmDto: {
+              order_id: { required: true, type: () => Number, minimum: 1 },
+            },
+          },
+        ],
+        [
           import('./modules/payment/dto/order.dto.js'),
           {
             CreatedOrderDto: {
@@ -602,6 +671,49 @@ export default async () => {
               order_id: { required: true, type: () => Number },
               amount: { required: true, type: () => Number },
               new_balance: { required: true, type: () => Number },
+            },
+          },
+        ],
+        [
+          import('./modules/payment/dto/create-order.dto.js'),
+          {
+            CreateOrderDto: {
+              total: {
+                required: true,
+                type: () => Number,
+                description:
+                  'Amount to top up: at most 2 decimals, within [PAYMENT_MIN, PAYMENT_MAX].',
+              },
+              gateway: {
+                required: true,
+                type: () => String,
+                maxLength: 32,
+                pattern: '^[a-z0-9_-]+$',
+              },
+            },
+          },
+        ],
+        [
+          import('./modules/payment/dto/list-orders.dto.js'),
+          {
+            ListOrdersQuery: {
+              status: {
+                required: false,
+                type: () => Number,
+                description: '0 unpaid, 1 paid, -1 expired; all when absent.',
+              },
+              limit: {
+                required: false,
+                type: () => Number,
+                minimum: 1,
+                maximum: 200,
+              },
+              offset: {
+                required: false,
+                type: () => Number,
+                minimum: 0,
+                maximum: 1000000,
+              },
             },
           },
         ],
@@ -882,6 +994,34 @@ export default async () => {
           },
         ],
         [
+          import('./modules/shop/dto/buy.dto.js'),
+          {
+            BuyDto: {
+              shop_id: {
+                required: true,
+                type: () => Number,
+                minimum: 1,
+                maximum: 2147483647,
+              },
+              coupon: {
+                required: false,
+                type: () => String,
+                minLength: 1,
+                maxLength: 64,
+                pattern: '^[\\w-]+$',
+              },
+              auto_renew: { required: false, type: () => Boolean },
+              allow_downgrade: {
+                required: false,
+                type: () => Boolean,
+                description:
+                  'Buy a lower level than the current unexpired one, replacing it.',
+              },
+            },
+            BoughtQueryDto: {},
+          },
+        ],
+        [
           import('./modules/scheduler/dto/job-run.dto.js'),
           {
             JobNameParamDto: {
@@ -944,175 +1084,6 @@ export default async () => {
                 ],
               },
               count: { required: true, type: () => Number },
-            },
-          },
-        ],
-        [
-          import('./modules/payment/dto/admin-orders.dto.js'),
-          {
-            AdminOrdersQuery: {
-              status: { required: false, type: () => Number },
-              user_id: { required: false, type: () => Number, minimum: 1 },
-              gateway: {
-                required: false,
-                type: () => String,
-                maxLength: 32,
-                pattern: '^[a-z0-9_-]+$',
-              },
-              limit: {
-                required: true,
-                type: () => Object,
-                default: 20,
-                minimum: 1,
-                maximum: 100,
-              },
-              offset: {
-                required: true,
-                type: () => Object,
-                default: 0,
-                minimum: 0,
-                maximum: 10000000,
-              },
-            },
-            AdminOrderDto: {
-              id: { required: true, type: () => Number },
-              user_id: { required: true, type: () => Number },
-              total: { required: true, type: () => Number },
-              status: { required: true, type: () => Number },
-              tradeno: { required: true, type: () => String },
-              gateway: { required: true, type: () => String, nullable: true },
-              callback_no: {
-                required: true,
-                type: () => String,
-                nullable: true,
-              },
-              datetime: {
-                required: true,
-                type: () => Number,
-                description: 'Unix seconds.',
-              },
-              paid_at: { required: true, type: () => Number, nullable: true },
-            },
-            AdminMarkPaidDto: {
-              gateway: {
-                required: false,
-                type: () => String,
-                description:
-                  'Gateway to record when the order has none yet (default `manual`).',
-                maxLength: 32,
-                pattern: '^[a-z0-9_-]+$',
-              },
-            },
-            AdminMarkedPaidDto: {
-              order_id: { required: true, type: () => Number },
-              credited: {
-                required: true,
-                type: () => Boolean,
-                description:
-                  'False when the order was already paid: nothing changed.',
-              },
-              new_balance: {
-                required: true,
-                type: () => Number,
-                nullable: true,
-              },
-            },
-          },
-        ],
-        [
-          import('./modules/payment/dto/order-id.dto.js'),
-          {
-            OrderIdParam: {
-              order_id: { required: true, type: () => Number, minimum: 1 },
-            },
-            DebugConfirmDto: {
-              order_id: { required: true, type: () => Number, minimum: 1 },
-            },
-          },
-        ],
-        [
-          import('./modules/payment/dto/create-order.dto.js'),
-          {
-            CreateOrderDto: {
-              total: {
-                required: true,
-                type: () => Number,
-                description:
-                  'Amount to top up: at most 2 decimals, within [PAYMENT_MIN, PAYMENT_MAX].',
-              },
-              gateway: {
-                required: true,
-                type: () => String,
-                maxLength: 32,
-                pattern: '^[a-z0-9_-]+$',
-              },
-            },
-          },
-        ],
-        [
-          import('./modules/payment/dto/list-orders.dto.js'),
-          {
-            ListOrdersQuery: {
-              status: {
-                required: false,
-                type: () => Number,
-                description: '0 unpaid, 1 paid, -1 expired; all when absent.',
-              },
-              limit: {
-                required: false,
-                type: () => Number,
-                minimum: 1,
-                maximum: 200,
-              },
-              offset: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 1000000,
-              },
-            },
-          },
-        ],
-        [
-          import('./modules/shop/dto/buy.dto.js'),
-          {
-            BuyDto: {
-              shop_id: {
-                required: true,
-                type: () => Number,
-                minimum: 1,
-                maximum: 2147483647,
-              },
-              coupon: {
-                required: false,
-                type: () => String,
-                minLength: 1,
-                maxLength: 64,
-                pattern: '^[\\w-]+$',
-              },
-              auto_renew: { required: false, type: () => Boolean },
-              allow_downgrade: {
-                required: false,
-                type: () => Boolean,
-                description:
-                  'Buy a lower level than the current unexpired one, replacing it.',
-              },
-            },
-            BoughtQueryDto: {
-              limit: {
-                required: true,
-                type: () => Object,
-                default: 20,
-                minimum: 1,
-                maximum: 100,
-              },
-              offset: {
-                required: true,
-                type: () => Object,
-                default: 0,
-                minimum: 0,
-                maximum: 1000000,
-              },
             },
           },
         ],

@@ -14,7 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { User } from '../../../database/entities/index.js';
-import { PaginationQueryDto } from './pagination.dto.js';
+import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto.js';
 
 export const USER_SORTS = [
   'id',

@@ -5,14 +5,14 @@ import {
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
   Min,
 } from 'class-validator';
+import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto.js';
 import { centsToNumber, toCents } from '../../../common/money.js';
 import type { Paylist } from '../../../database/entities/index.js';
 
-export class AdminOrdersQuery {
+export class AdminOrdersQuery extends PaginationQueryDto {
   @IsOptional()
   @Type(() => Number)
   @IsIn([0, 1, -1], { message: 'status must be 0, 1 or -1' })
@@ -29,20 +29,6 @@ export class AdminOrdersQuery {
   @MaxLength(32)
   @Matches(/^[a-z0-9_-]+$/, { message: 'gateway must be a gateway name' })
   gateway?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
-  offset = 0;
 }
 
 export class AdminOrderDto {

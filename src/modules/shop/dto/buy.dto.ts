@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsInt,
@@ -9,6 +8,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto.js';
 
 export class BuyDto {
   @IsInt({ message: 'shop_id must be a positive integer' })
@@ -34,18 +34,5 @@ export class BuyDto {
   allow_downgrade?: boolean;
 }
 
-export class BoughtQueryDto {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit = 20;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset = 0;
-}
+/** `?limit=` (default 20, max 100) and `?offset=`. */
+export class BoughtQueryDto extends PaginationQueryDto {}

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-/** `?limit=&offset=` with the bounds every admin list shares. */
+/** `?limit=&offset=`: default 20, at most 100 a page; every paginated list shares it. */
 export class PaginationQueryDto {
   @IsOptional()
   @Type(() => Number)
