@@ -50,7 +50,8 @@ describe('ops: structured logs (e2e)', () => {
       const entries = capture.lines.map(
         (l) => JSON.parse(l) as Record<string, any>,
       );
-      const requests = entries.filter((e) => e.req?.url);
+      // Completion lines (with `res`); app logs made during a request carry `req` too.
+      const requests = entries.filter((e) => e.req?.url && e.res);
       expect(requests.length).toBeGreaterThanOrEqual(8);
       for (const e of requests) expect(e.req.id).toEqual(expect.any(String));
       // One "request completed" line per request.

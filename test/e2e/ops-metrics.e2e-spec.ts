@@ -1,4 +1,10 @@
 import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
+import {
+  createNode,
+  createNodeUser,
+  muQuery,
+} from '../factories/node.factory.js';
+import { createOrder, setRefBy } from '../factories/payment.factory.js';
 import { signUp } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
 
@@ -28,7 +34,9 @@ describe('ops: /metrics (e2e)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({
+      env: { PAYMENT_DEBUG: 'true', PAYBACK_RATES: '0.2' },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -110,6 +118,54 @@ describe('ops: /metrics (e2e)', () => {
     } else {
       expect(text).not.toContain('panel_db_pool_connections{');
     }
+  });
+
+  it('traffic counters move when a node report is ingested, and a repeated report counts as deduplicated', async () => {
+    const node = await createNode(t.dataSource);
+    const user = await createNodeUser(t.dataSource);
+    const before = await scrape();
+    const report = { data: [{ user_id: user.id, u: 1000, d: 24_000 }] };
+    for (let i = 0; i < 2; i++)
+      await t
+        .http()
+        .post('/mod_mu/users/traffic')
+        .query(muQuery(node.id))
+        .send(report)
+        .expect(200);
+    const after = await scrape();
+    expect(
+      sample(after, 'panel_traffic_bytes_total') -
+        sample(before, 'panel_traffic_bytes_total'),
+    ).toBe(25_000);
+    expect(
+      sample(after, 'panel_traffic_reports_deduplicated_total') -
+        sample(before, 'panel_traffic_reports_deduplicated_total'),
+    ).toBe(1);
+  });
+
+  it('orders-paid and commission counters move once when an order is paid, not on a repeat', async () => {
+    const referrer = await signUp(t);
+    const payer = await signUp(t);
+    await setRefBy(t.dataSource, payer.id, referrer.id);
+    const order = await createOrder(t, payer, '50.00', 'manual');
+    const before = await scrape();
+    const confirm = () =>
+      t
+        .http()
+        .post(`${API}/payment/debug/confirm`)
+        .set(payer.auth)
+        .send({ order_id: order.order_id });
+    await confirm().expect(200);
+    await confirm().expect(409);
+    const after = await scrape();
+    expect(
+      sample(after, 'panel_orders_paid_total') -
+        sample(before, 'panel_orders_paid_total'),
+    ).toBe(1);
+    expect(
+      sample(after, 'panel_commission_paid_total') -
+        sample(before, 'panel_commission_paid_total'),
+    ).toBeCloseTo(10, 6);
   });
 
   it('job metrics move through the service other modules inject', async () => {

@@ -1,4 +1,5 @@
 import { RedisService } from '../../src/modules/redis/redis.service.js';
+import { muQuery } from '../factories/node.factory.js';
 import { signUp, uniqueEmail } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
 
@@ -113,6 +114,42 @@ describe('ops: rate limits (e2e)', () => {
         );
         expect(keys.length).toBeGreaterThanOrEqual(2);
       }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('payment create: limited per user, so another user is not affected', async () => {
+    const t = await createTestApp({ env: { THROTTLE_PAYMENT_LIMIT: '2' } });
+    try {
+      const [alice, bob] = [await signUp(t), await signUp(t)];
+      const create = (auth: { Authorization: string }) =>
+        t
+          .http()
+          .post(`${API}/payment/create`)
+          .set(auth)
+          .send({ total: 10, gateway: 'manual' });
+      expect((await create(alice.auth)).status).toBe(201);
+      expect((await create(alice.auth)).status).toBe(201);
+      const limited = await create(alice.auth);
+      expect(limited.status).toBe(429);
+      expect(limited.body).toMatchObject({ ret: 0, code: 'RATE_LIMITED' });
+      expect((await create(bob.auth)).status).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('node routes: a budget per node, answered in the SSPanel shape', async () => {
+    const t = await createTestApp({ env: { THROTTLE_NODE_LIMIT: '3' } });
+    try {
+      const ping = (nodeId: number) =>
+        t.http().get('/mod_mu/func/ping').query(muQuery(nodeId));
+      for (let i = 0; i < 3; i++) await ping(1).expect(200);
+      const limited = await ping(1);
+      expect(limited.status).toBe(429);
+      expect(limited.body).toEqual({ ret: 0, msg: 'Too many requests' });
+      await ping(2).expect(200);
     } finally {
       await t.close();
     }

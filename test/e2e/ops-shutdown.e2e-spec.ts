@@ -87,23 +87,27 @@ describe('ops: graceful shutdown of the compiled app (e2e, child process)', () =
   beforeAll(() => {
     buildDir = mkdtempSync(join(tmpdir(), 'panel-shutdown-'));
     // A private build (not ./dist, which other scripts rebuild) that resolves the project's packages.
-    execFileSync(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules/typescript/bin/tsc'),
-        '-p',
-        join(ROOT, 'tsconfig.build.json'),
-        '--outDir',
-        join(buildDir, 'dist'),
-        '--incremental',
-        'false',
-        '--declaration',
-        'false',
-        '--sourceMap',
-        'false',
-      ],
-      { stdio: 'pipe' },
-    );
+    const tsc = (args: string[]) => {
+      try {
+        execFileSync(process.execPath, args, { stdio: 'pipe' });
+      } catch (err) {
+        const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
+        throw new Error(`tsc failed:\n${out}`);
+      }
+    };
+    tsc([
+      join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      join(buildDir, 'dist'),
+      '--incremental',
+      'false',
+      '--declaration',
+      'false',
+      '--sourceMap',
+      'false',
+    ]);
     writeFileSync(
       join(buildDir, 'package.json'),
       JSON.stringify({ type: 'module' }),

@@ -112,6 +112,18 @@ export class MetricsService {
     });
   }
 
+  /** A top-up order credited (call after its transaction committed) and its commission. */
+  recordOrderPaid(commissionCents: number): void {
+    this.ordersPaid.inc();
+    if (commissionCents > 0) this.commissionPaid.inc(commissionCents / 100);
+  }
+
+  /** One node traffic report: its raw bytes when applied, a dedup hit when it was a repeat. */
+  recordTrafficReport(rawBytes: number, duplicate: boolean): void {
+    if (duplicate) this.trafficReportsDeduplicated.inc();
+    else if (rawBytes > 0) this.trafficBytes.inc(rawBytes);
+  }
+
   /** Prometheus text exposition of every metric. */
   exposition(): Promise<string> {
     return this.registry.metrics();

@@ -13,6 +13,7 @@ import {
 import type { Response } from 'express';
 import { ApiResult } from '../../common/http/envelope.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
+import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { SeedHeartbeatDto, SeedOnlineDto } from './dto/agent-report.dto.js';
 import {
   NodeIdParamDto,
@@ -35,6 +36,7 @@ export interface SeedTrafficResult {
 }
 
 /** The seed node routes under `/app/api/v0/node`, in the `{ret, msg, data}` envelope. */
+@RateLimit('node')
 @NodeAuth()
 @Controller('node')
 export class NodeSeedController {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { unixNow } from '../../common/time.js';
 import { nodeConfig } from '../../config/index.js';
 import { isTransientLockError } from '../../database/db-errors.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import {
   TRAFFIC_CHUNK_SIZE,
   TRAFFIC_MAX_ATTEMPTS,
@@ -60,6 +61,7 @@ export class NodeTrafficService {
     private readonly users: NodeUserRepository,
     private readonly telemetry: NodeTelemetryRepository,
     private readonly state: NodeStateService,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /** Applies a validated report from `nodeId` (throws NODE_NOT_FOUND before writing anything). */
@@ -168,8 +170,8 @@ export class NodeTrafficService {
    * The one place every ingestion outcome passes through: metrics (reports, bytes, skipped
    * users, duplicates) hook in here.
    */
-  private reportOutcome(_outcome: TrafficOutcome): void {
-    // No metrics sink yet.
+  private reportOutcome(outcome: TrafficOutcome): void {
+    this.metrics?.recordTrafficReport(outcome.rawBytes, outcome.duplicate);
   }
 }
 

@@ -2,10 +2,12 @@ import { Controller, Get, Headers, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
+import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { sendEtagged } from './etag.js';
 import { NodeTelemetryService } from './node-telemetry.service.js';
 
 /** SSPanel WebAPI `/mod_mu/func/*` as XrayR calls it (SSPanel shapes, no envelope). */
+@RateLimit('node')
 @NodeAuth()
 @RawResponse()
 @Controller('mod_mu/func')

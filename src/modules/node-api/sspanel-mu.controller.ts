@@ -19,6 +19,7 @@ import {
   DetectLogReportDto,
   LegacyNodeLoadDto,
 } from './dto/agent-report.dto.js';
+import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { NodeIdParamDto, NodeIdQueryDto } from './dto/node-query.dto.js';
 import { SspanelTrafficDto } from './dto/traffic-report.dto.js';
 import { sendEtagged } from './etag.js';
@@ -37,6 +38,7 @@ const OK: SspanelOk = { ret: 1, msg: 'ok' };
  * request, `node_id` in the query, If-None-Match with the last ETag on the three GETs (304 =
  * unchanged), and `ret` decoded as a number.
  */
+@RateLimit('node')
 @NodeAuth()
 @RawResponse()
 @UseFilters(SspanelExceptionFilter)

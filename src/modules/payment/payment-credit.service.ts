@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { toCents } from '../../common/money.js';
@@ -9,6 +9,7 @@ import {
 } from '../../database/db-errors.js';
 import { Paylist } from '../../database/entities/index.js';
 import { LedgerService } from '../ledger/ledger.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ReferralService } from '../referral/referral.service.js';
 import {
   orderNotFound,
@@ -34,6 +35,8 @@ export interface CreditResult {
   order: Paylist;
   /** The payer's balance after the top-up (only when credited). */
   balanceCents?: number;
+  /** Referral commission paid on this order, all levels (only when credited). */
+  commissionCents?: number;
 }
 
 const ATTEMPTS = 3;
@@ -51,6 +54,7 @@ export class PaymentCreditService {
     private readonly orders: PaymentRepository,
     private readonly ledger: LedgerService,
     private readonly referral: ReferralService,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   /**
@@ -66,9 +70,13 @@ export class PaymentCreditService {
     if (!order) throw orderNotFound();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction((manager) =>
+        const result = await this.dataSource.transaction((manager) =>
           this.creditIn(manager, order, req),
         );
+        // Counted once committed: a rolled-back attempt is retried and must not count twice.
+        if (result.credited)
+          this.metrics?.recordOrderPaid(result.commissionCents ?? 0);
+        return result;
       } catch (err) {
         if (req.callbackNo && isUniqueViolation(err))
           throw this.callbackReused(req);
@@ -116,6 +124,7 @@ export class PaymentCreditService {
         callbackNo: req.callbackNo ?? null,
       }),
       balanceCents: applied.afterCents,
+      commissionCents: payouts.reduce((sum, p) => sum + p.amountCents, 0),
     };
   }
 

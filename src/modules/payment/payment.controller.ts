@@ -22,6 +22,7 @@ import {
   OrderListDto,
   OrderStatusDto,
 } from './dto/order.dto.js';
+import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { PaymentOrderService } from './payment-order.service.js';
 
 @Controller('payment')
@@ -30,6 +31,7 @@ export class PaymentController {
 
   /** A top-up order on an enabled gateway, with the URL to pay it. */
   @Post('create')
+  @RateLimit('payment')
   @HttpCode(HttpStatus.CREATED)
   create(
     @CurrentUser() user: AuthUser,
