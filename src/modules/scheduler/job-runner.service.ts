@@ -1,6 +1,14 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import type { StepContext } from '../../common/job-step.js';
 import { unixNow } from '../../common/time.js';
+import { appConfig } from '../../config/index.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { JobCatalog } from './job-catalog.js';
 import { JobLock, JobLockService } from './job-lock.service.js';
@@ -30,15 +38,37 @@ function message(err: unknown): string {
  * cron tick skip.
  */
 @Injectable()
-export class JobRunnerService {
+export class JobRunnerService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JobRunnerService.name);
+  /** Set on shutdown: running jobs finish their current step and skip the rest. */
+  private stopping = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly catalog: JobCatalog,
     private readonly locks: JobLockService,
     private readonly runs: JobRunRepository,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
+
+  /**
+   * SIGTERM: let a running job finish its current step (bounded by SHUTDOWN_GRACE_S) before
+   * the pool and Redis close; its later steps are recorded as skipped and the run `partial`.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.inFlight.size === 0) return;
+    this.logger.log(
+      `Shutdown: waiting for ${this.inFlight.size} running job(s) to finish their current step`,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.app.shutdownGraceS * 1000);
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    clearTimeout(timer);
+  }
 
   async run(job: JobName, options: RunOptions = {}): Promise<JobRunResult> {
     const dryRun = options.dryRun ?? false;
@@ -60,9 +90,12 @@ export class JobRunnerService {
         return this.record(job, dryRun, 'skipped_locked', {});
       }
     }
+    const running = this.execute(job, dryRun);
+    this.inFlight.add(running);
     try {
-      return await this.execute(job, dryRun);
+      return await running;
     } finally {
+      this.inFlight.delete(running);
       const hold =
         options.trigger === 'cron' ? startedMs + TICK_HOLD_MS - Date.now() : 0;
       await lock
@@ -89,6 +122,14 @@ export class JobRunnerService {
     );
     const steps: Record<string, StepOutcome> = {};
     for (const step of this.catalog.steps(job)) {
+      if (this.stopping) {
+        steps[step.name] = {
+          affected: 0,
+          duration_ms: 0,
+          error: 'skipped: shutting down',
+        };
+        continue;
+      }
       const t0 = Date.now();
       try {
         const affected = await step.run(ctx);
