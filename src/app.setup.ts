@@ -1,11 +1,13 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, urlencoded } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/index.js';
 import { setupOpenApi } from './modules/docs/openapi.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
+import { nodeFastPath } from './modules/node-api/node-fast-path.js';
 
 export const API_PREFIX = 'app/api/v0';
 
@@ -25,6 +27,16 @@ export function isUnprefixedPath(path: string): boolean {
   return /^\/(health|ready|metrics|docs|docs-json|mod_mu)(\/|$)/.test(path);
 }
 
+/** The node agents' routes: SSPanel's `/mod_mu` and the seed `/app/api/v0/node`. */
+export function isNodeAgentPath(path: string): boolean {
+  return (
+    path.startsWith('/mod_mu/') ||
+    path === '/mod_mu' ||
+    path.startsWith(`/${API_PREFIX}/node/`) ||
+    path === `/${API_PREFIX}/node`
+  );
+}
+
 /**
  * Everything main.ts does to the app besides listening, so tests boot the exact same app.
  * Create the app with `{ bufferLogs: true, bodyParser: false }`.
@@ -33,9 +45,19 @@ export async function configureApp(app: INestApplication): Promise<void> {
   const express = app as NestExpressApplication;
   const config = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
   app.useLogger(app.get(Logger));
+  // The node agents' list polls answered 304 from the cache in front of everything else (same
+  // key check, rate-limit budget, heartbeat and ETag comparison as the route; it times and
+  // logs itself); any other request passes through untouched.
+  express.use(nodeFastPath(app, API_PREFIX));
   // First in the chain, so requests rejected by the body parsers (413) are timed too.
   express.use(app.get(MetricsService).httpMiddleware());
-  express.use(helmet());
+  // Browser hardening headers for everything but the node agents' JSON API (XrayR and the seed
+  // agents are Go HTTP clients: CSP, HSTS, frame and MIME-sniffing rules mean nothing to them).
+  const browserHeaders = helmet();
+  express.use((req: Request, res: Response, next: NextFunction) => {
+    if (isNodeAgentPath(req.path)) return next();
+    browserHeaders(req, res, next);
+  });
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,

@@ -18,6 +18,24 @@ import {
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
+/**
+ * The MU_KEY comparison, constant time over digests (length leaks nothing). Shared by the guard
+ * and the node-API cache fast path (src/modules/node-api/node-fast-path.ts).
+ */
+export class NodeKeyCheck {
+  private readonly expected: Buffer;
+
+  constructor(muKey: string) {
+    this.expected = digest(muKey);
+  }
+
+  /** Does the request present the right key (header `Key`, query `key` / `muKey`)? */
+  matches(req: Request): boolean {
+    const key = presentedNodeKey(req);
+    return key !== undefined && timingSafeEqual(digest(key), this.expected);
+  }
+}
+
 /** The node key from header `Key` (seed agents) or query `key` / `muKey` (SSPanel agents). */
 export function presentedNodeKey(req: Request): string | undefined {
   const candidates = [req.headers['key'], req.query['key'], req.query['muKey']];
@@ -32,15 +50,14 @@ export function presentedNodeKey(req: Request): string | undefined {
  */
 @Injectable()
 export class NodeKeyGuard implements CanActivate {
-  private readonly expected: Buffer;
+  private readonly check: NodeKeyCheck;
 
   constructor(@Inject(authConfig.KEY) config: ConfigType<typeof authConfig>) {
-    this.expected = digest(config.muKey);
+    this.check = new NodeKeyCheck(config.muKey);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const key = presentedNodeKey(context.switchToHttp().getRequest<Request>());
-    if (key === undefined || !timingSafeEqual(digest(key), this.expected)) {
+    if (!this.check.matches(context.switchToHttp().getRequest<Request>())) {
       throw new CommonException(
         CommonErrorCode.UNAUTHORIZED,
         'Invalid request.',

@@ -15,6 +15,23 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /**
+ * The request id: a well-formed incoming `X-Request-Id`, else a new UUID; echoed as
+ * `X-Request-Id`. pino-http's genReqId, also used by the node-API cache fast path.
+ */
+export function requestIdFor(
+  req: IncomingMessage,
+  res: ServerResponse,
+): string {
+  const incoming = req.headers['x-request-id'];
+  const id =
+    typeof incoming === 'string' && REQUEST_ID.test(incoming)
+      ? incoming
+      : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
  * Where log lines go: stdout unless a stream is provided under this token (tests override it
  * to capture the log stream).
  */
@@ -46,15 +63,7 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
               );
             },
           },
-          genReqId: (req: IncomingMessage, res: ServerResponse) => {
-            const incoming = req.headers['x-request-id'];
-            const id =
-              typeof incoming === 'string' && REQUEST_ID.test(incoming)
-                ? incoming
-                : randomUUID();
-            res.setHeader('X-Request-Id', id);
-            return id;
-          },
+          genReqId: requestIdFor,
           autoLogging: {
             ignore: (req: IncomingMessage) =>
               QUIET_PATHS.has(req.url?.split('?')[0] ?? ''),

@@ -124,6 +124,22 @@ export class MetricsService {
     else if (rawBytes > 0) this.trafficBytes.inc(rawBytes);
   }
 
+  /**
+   * One HTTP request answered outside the router (the node-API cache fast path), under its
+   * route pattern, as `httpMiddleware()` would have counted it.
+   */
+  observeHttp(
+    method: string,
+    route: string,
+    status: number,
+    seconds: number,
+  ): void {
+    this.httpDuration.observe(
+      { method, route, status: String(status) },
+      seconds,
+    );
+  }
+
   /** Prometheus text exposition of every metric. */
   exposition(): Promise<string> {
     return this.registry.metrics();

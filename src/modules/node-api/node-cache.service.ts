@@ -72,7 +72,7 @@ export class NodeCacheService {
     ifNoneMatch: string | undefined,
     build: () => Promise<BuiltList>,
   ): Promise<ResolvedList> {
-    const head = await this.cache.get<Head>(`${PREFIX}${key}:head`);
+    const head = await this.head(key);
     if (head) {
       if (head.refusal) return { refusal: head.refusal };
       if (matchesEtag(ifNoneMatch, head.etag))
@@ -87,6 +87,25 @@ export class NodeCacheService {
     return matchesEtag(ifNoneMatch, built.etag)
       ? { etag: built.etag, body: null }
       : built;
+  }
+
+  /**
+   * The cached tag when If-None-Match equals it byte for byte (the client's copy is current),
+   * else null: the same head read and comparison `resolve()` starts with, without the body.
+   */
+  async notModified(
+    key: ListKey,
+    ifNoneMatch: string | undefined,
+  ): Promise<string | null> {
+    if (ifNoneMatch === undefined || ifNoneMatch === '') return null;
+    const head = await this.head(key);
+    return head && !head.refusal && matchesEtag(ifNoneMatch, head.etag)
+      ? head.etag
+      : null;
+  }
+
+  private head(key: ListKey): Promise<Head | undefined> {
+    return this.cache.get<Head>(`${PREFIX}${key}:head`);
   }
 
   /**

@@ -47,6 +47,30 @@ export class NodeUserListService {
     return this.orThrow(reply);
   }
 
+  /**
+   * The poll's 304 alone, for the cache fast path (node-fast-path.ts): the same heartbeat as
+   * `sspanelList`, recorded first, then the cached tag if the agent holds it, else null (the
+   * route then runs as usual).
+   */
+  async sspanelNotModified(
+    nodeId: number,
+    ifNoneMatch: string,
+  ): Promise<string | null> {
+    await this.state.recordHeartbeat(nodeId);
+    return this.cache.notModified(`mu:${nodeId}`, ifNoneMatch);
+  }
+
+  /** `seedList`'s 304 alone (heartbeat only with a node id, as there). */
+  async seedNotModified(
+    nodeId: number | undefined,
+    ifNoneMatch: string,
+  ): Promise<string | null> {
+    if (nodeId === undefined)
+      return this.cache.notModified('seed:all', ifNoneMatch);
+    await this.state.recordHeartbeat(nodeId);
+    return this.cache.notModified(`seed:${nodeId}`, ifNoneMatch);
+  }
+
   /** Seed `GET /node/users`: node N's list, or every servable user without a node. */
   async seedList(
     nodeId: number | undefined,

@@ -1,0 +1,240 @@
+import type { INestApplication } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import {
+  getOptionsToken,
+  getStorageToken,
+  type ThrottlerModuleOptions,
+  type ThrottlerOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import type { NextFunction, Request, Response } from 'express';
+import { PinoLogger } from 'nestjs-pino';
+import { createHash } from 'node:crypto';
+import { NodeKeyCheck } from '../../common/guards/node-key.guard.js';
+import { authConfig } from '../../config/index.js';
+import { requestIdFor } from '../logging/logging.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { NodeSeedController } from './node-seed.controller.js';
+import { NodeUserListService } from './node-user-list.service.js';
+import { SspanelMuController } from './sspanel-mu.controller.js';
+
+const INT_MAX = 2_147_483_647;
+const NODE_ID = /^[1-9][0-9]{0,9}$/;
+
+/** One cached list route the fast path answers 304 for. */
+interface FastRoute {
+  /** The route pattern, as the HTTP metrics label it. */
+  pattern: string;
+  /** Controller and handler: the rate-limit key is derived from them, as ThrottlerGuard does. */
+  throttlePrefix: string;
+  /** Whether the route's query DTO requires node_id. */
+  nodeIdRequired: boolean;
+  notModified(
+    nodeId: number | undefined,
+    ifNoneMatch: string,
+  ): Promise<string | null>;
+}
+
+/** The node throttler's settings, resolved once (numbers only; anything else: no fast path). */
+interface NodeThrottle {
+  storage: ThrottlerStorage;
+  name: string;
+  ttl: number;
+  limit: number;
+  blockDuration: number;
+  getTracker: (req: Request) => string;
+}
+
+/**
+ * The cached-list poll's 304, answered in front of the middleware chain: XrayR polls
+ * `GET /mod_mu/users` every minute or so from every node with the last ETag, and almost every
+ * answer is "unchanged". The full Express/Nest stack (router layers, helmet, pino-http, guards,
+ * pipes, interceptors) costs about seven times the 304 itself.
+ *
+ * It is a cache fast path, not a second implementation: it answers only when the request is one
+ * the route would answer 304 to, and it does so with the route's own pieces, in the route's
+ * order:
+ * - only `GET` of exactly the route path, a non-empty If-None-Match, no Origin (CORS stays with
+ *   the normal chain), and a query the route's DTO accepts in its canonical form (`key`,
+ *   `muKey`, `node_id` as a plain positive integer, nothing else);
+ * - the MU_KEY check of NodeKeyGuard (the same `NodeKeyCheck`), then the hit counted against
+ *   the `node` rate-limit budget under the key ThrottlerGuard uses, with its headers;
+ * - the list service's own 304 method: the coalesced heartbeat first, then the cached head and
+ *   the byte-for-byte ETag comparison `NodeCacheService.resolve()` starts with.
+ * Anything else (wrong or missing key, a blocked budget, a stale or absent tag, any doubt, any
+ * error) goes to `next()` and the normal route answers, exactly as before; the heartbeat and
+ * the hit are not recorded twice (the heartbeat is coalesced per node, and a blocked budget is
+ * not incremented again).
+ *
+ * It still counts in `panel_http_request_duration_seconds` under the route pattern, echoes
+ * `X-Request-Id`, and writes pino-http's "request completed" line when info is enabled (path
+ * only: the query carries the key).
+ */
+export function nodeFastPath(
+  app: INestApplication,
+  apiPrefix: string,
+): (req: Request, res: Response, next: NextFunction) => void {
+  const keyCheck = new NodeKeyCheck(
+    app.get<ConfigType<typeof authConfig>>(authConfig.KEY).muKey,
+  );
+  const lists = app.get(NodeUserListService);
+  const metrics = app.get(MetricsService);
+  const throttle = nodeThrottle(app);
+  // Without the node rate-limit budget to count against, no fast path at all.
+  if (!throttle) return (_req, _res, next) => next();
+  const routes = new Map<string, FastRoute>([
+    [
+      '/mod_mu/users',
+      {
+        pattern: '/mod_mu/users',
+        throttlePrefix: `${SspanelMuController.name}-users`,
+        nodeIdRequired: true,
+        notModified: (id, inm) => lists.sspanelNotModified(id!, inm),
+      },
+    ],
+    [
+      `/${apiPrefix}/node/users`,
+      {
+        pattern: `/${apiPrefix}/node/users`,
+        throttlePrefix: `${NodeSeedController.name}-users`,
+        nodeIdRequired: false,
+        notModified: (id, inm) => lists.seedNotModified(id, inm),
+      },
+    ],
+  ]);
+
+  const answer = async (
+    route: FastRoute,
+    nodeId: number | undefined,
+    ifNoneMatch: string,
+    req: Request,
+    res: Response,
+  ): Promise<boolean> => {
+    if (!keyCheck.matches(req)) return false;
+    {
+      const tracker = throttle.getTracker(req);
+      const key = createHash('sha256')
+        .update(`${route.throttlePrefix}-${throttle.name}-${tracker}`)
+        .digest('hex');
+      const hit = await throttle.storage.increment(
+        key,
+        throttle.ttl,
+        throttle.limit,
+        throttle.blockDuration,
+        throttle.name,
+      );
+      // The guard answers the 429 (this hit is not counted again while blocked).
+      if (hit.isBlocked) return false;
+      const suffix = `-${throttle.name}`;
+      res.setHeader(`X-RateLimit-Limit${suffix}`, throttle.limit);
+      res.setHeader(
+        `X-RateLimit-Remaining${suffix}`,
+        Math.max(0, throttle.limit - hit.totalHits),
+      );
+      res.setHeader(`X-RateLimit-Reset${suffix}`, hit.timeToExpire);
+    }
+    const etag = await route.notModified(nodeId, ifNoneMatch);
+    if (etag === null) return false;
+    (req as Request & { id?: string }).id = requestIdFor(req, res);
+    res.setHeader('ETag', etag);
+    res.statusCode = 304;
+    res.end();
+    return true;
+  };
+
+  return (req, res, next) => {
+    if (req.method !== 'GET') return next();
+    const route = routes.get(req.path);
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (!route || !ifNoneMatch || req.headers.origin !== undefined)
+      return next();
+    const nodeId = canonicalNodeId(req.query, route.nodeIdRequired);
+    if (nodeId === null) return next();
+    const started = process.hrtime.bigint();
+    answer(route, nodeId, ifNoneMatch, req, res).then(
+      (answered) => {
+        if (!answered) {
+          clearFastPathHeaders(res);
+          return next();
+        }
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics.observeHttp('GET', route.pattern, 304, seconds);
+        logCompleted(req, res, seconds);
+      },
+      () => {
+        clearFastPathHeaders(res);
+        next();
+      },
+    );
+  };
+}
+
+/**
+ * node_id when the query is one the route's DTO accepts as is: only `key`, `muKey` (strings)
+ * and `node_id` (a plain positive integer, required or optional per route). Undefined: no
+ * node_id; null: not for the fast path.
+ */
+function canonicalNodeId(
+  query: Request['query'],
+  required: boolean,
+): number | undefined | null {
+  let nodeId: number | undefined;
+  for (const name in query) {
+    const value = query[name];
+    if (typeof value !== 'string') return null;
+    if (name === 'node_id') {
+      if (!NODE_ID.test(value)) return null;
+      nodeId = Number(value);
+      if (nodeId > INT_MAX) return null;
+    } else if (name !== 'key' && name !== 'muKey') return null;
+  }
+  if (required && nodeId === undefined) return null;
+  return nodeId;
+}
+
+function clearFastPathHeaders(res: Response): void {
+  for (const name of res.getHeaderNames())
+    if (name.startsWith('x-ratelimit-')) res.removeHeader(name);
+}
+
+function nodeThrottle(app: INestApplication): NodeThrottle | null {
+  let options: ThrottlerModuleOptions;
+  let storage: ThrottlerStorage;
+  try {
+    options = app.get(getOptionsToken(), { strict: false });
+    storage = app.get(getStorageToken(), { strict: false });
+  } catch {
+    return null;
+  }
+  const throttlers = Array.isArray(options) ? options : options.throttlers;
+  const node = throttlers.find((t: ThrottlerOptions) => t.name === 'node');
+  if (
+    !node ||
+    typeof node.ttl !== 'number' ||
+    typeof node.limit !== 'number' ||
+    (node.blockDuration !== undefined &&
+      typeof node.blockDuration !== 'number') ||
+    typeof node.getTracker !== 'function'
+  )
+    return null;
+  // The policy's tracker reads the request only (throttle.module.ts: node id and address).
+  const getTracker = node.getTracker as unknown as (req: Request) => string;
+  return {
+    storage,
+    name: 'node',
+    ttl: node.ttl,
+    limit: node.limit,
+    blockDuration: (node.blockDuration as number | undefined) ?? node.ttl,
+    getTracker,
+  };
+}
+
+/** pino-http's completion line, written the way its middleware would (info level). */
+function logCompleted(req: Request, res: Response, seconds: number): void {
+  const logger = PinoLogger.root;
+  if (!logger?.isLevelEnabled('info')) return;
+  logger.info(
+    { req, res, responseTime: Math.round(seconds * 1000) },
+    'request completed',
+  );
+}

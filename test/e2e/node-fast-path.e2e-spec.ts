@@ -1,0 +1,239 @@
+import { jest } from '@jest/globals';
+import { SsNode } from '../../src/database/entities/index.js';
+import { NodeCacheService } from '../../src/modules/node-api/node-cache.service.js';
+import { NodeUserListService } from '../../src/modules/node-api/node-user-list.service.js';
+import {
+  createNode,
+  createNodeUser,
+  MU_KEY,
+  muQuery,
+} from '../factories/node.factory.js';
+import { API, createTestApp, TestApp } from '../utils/test-app.js';
+
+/** One sample of the Prometheus text (0 when absent). */
+function sample(text: string, labels: Record<string, string>): number {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('panel_http_request_duration_seconds_count{'))
+      continue;
+    if (wanted.every((l) => line.includes(l)))
+      return Number(line.split(' ').pop());
+  }
+  return 0;
+}
+
+/**
+ * The cache fast path in front of the middleware chain (src/modules/node-api/node-fast-path.ts)
+ * answers the list polls' 304s: same key check, same rate-limit budget, heartbeat first, same
+ * byte-for-byte ETag comparison; everything else reaches the route as before.
+ */
+describe('node API: cached-list 304 fast path (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const heartbeatOf = async (id: number) =>
+    (await t.dataSource.getRepository(SsNode).findOneByOrFail({ id }))
+      .nodeHeartbeat;
+
+  /** Caches a list for `mu:<id>` without any request, so no heartbeat was written yet. */
+  const cacheList = async (id: number, body: string): Promise<string> => {
+    const reply = await t.app
+      .get(NodeCacheService)
+      .resolve(`mu:${id}`, undefined, () => Promise.resolve({ body }));
+    if ('refusal' in reply) throw new Error('refused');
+    return reply.etag;
+  };
+
+  it('answers 304 from the fast path, records the heartbeat first and counts in the metrics', async () => {
+    const node = await createNode(t.dataSource);
+    await t.dataSource
+      .getRepository(SsNode)
+      .update({ id: node.id }, { nodeHeartbeat: 0 });
+    const etag = await cacheList(node.id, '{"ret":1,"data":[]}');
+    const lists = t.app.get(NodeUserListService);
+    const fast = jest.spyOn(lists, 'sspanelNotModified');
+    const full = jest.spyOn(lists, 'sspanelList');
+    const before = sample((await t.http().get('/metrics')).text, {
+      method: 'GET',
+      route: '/mod_mu/users',
+      status: '304',
+    });
+    try {
+      const res = await t
+        .http()
+        .get('/mod_mu/users')
+        .query(muQuery(node.id))
+        .set('If-None-Match', etag)
+        .expect(304);
+      expect(res.text ?? '').toBe('');
+      expect(res.headers.etag).toBe(etag);
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
+      expect(res.headers['x-ratelimit-limit-node']).toBeDefined();
+      expect(fast).toHaveBeenCalledTimes(1);
+      expect(full).not.toHaveBeenCalled();
+    } finally {
+      fast.mockRestore();
+      full.mockRestore();
+    }
+    expect(await heartbeatOf(node.id)).toBeGreaterThan(0);
+    const after = sample((await t.http().get('/metrics')).text, {
+      method: 'GET',
+      route: '/mod_mu/users',
+      status: '304',
+    });
+    expect(after).toBe(before + 1);
+  });
+
+  it.each([
+    ['no key', {}],
+    ['wrong key', { key: 'nope', muKey: 'nope' }],
+    ['wrong key, right-length', { key: `${MU_KEY.slice(0, -1)}x` }],
+  ])(
+    '%s with the current tag → 401 {ret:0,msg:"Invalid request."} and no heartbeat',
+    async (_, query) => {
+      const node = await createNode(t.dataSource);
+      await t.dataSource
+        .getRepository(SsNode)
+        .update({ id: node.id }, { nodeHeartbeat: 0 });
+      const etag = await cacheList(node.id, '{"ret":1,"data":[]}');
+      const res = await t
+        .http()
+        .get('/mod_mu/users')
+        .query({ ...query, node_id: node.id })
+        .set('If-None-Match', etag)
+        .expect(401);
+      expect(res.body).toEqual({ ret: 0, msg: 'Invalid request.' });
+      expect(res.headers.etag).toBeUndefined();
+      expect(await heartbeatOf(node.id)).toBe(0);
+    },
+  );
+
+  it('a stale, weakened or empty tag gets the full list from the route', async () => {
+    const node = await createNode(t.dataSource);
+    const user = await createNodeUser(t.dataSource);
+    const first = await t
+      .http()
+      .get('/mod_mu/users')
+      .query(muQuery(node.id))
+      .expect(200);
+    const etag = first.headers.etag as string;
+    expect(first.body.data.map((u: { id: number }) => u.id)).toContain(user.id);
+    const lists = t.app.get(NodeUserListService);
+    const full = jest.spyOn(lists, 'sspanelList');
+    try {
+      for (const stale of [
+        'W/"stale"',
+        etag.slice(2), // the strong form of the weak tag: not byte for byte
+        `${etag}, W/"other"`,
+        ' ',
+      ]) {
+        const res = await t
+          .http()
+          .get('/mod_mu/users')
+          .query(muQuery(node.id))
+          .set('If-None-Match', stale)
+          .expect(200);
+        expect(res.headers.etag).toBe(etag);
+        expect(res.body).toEqual(first.body);
+      }
+      expect(full).toHaveBeenCalledTimes(4);
+    } finally {
+      full.mockRestore();
+    }
+  });
+
+  it('leaves queries the DTO would reject, and other paths, to the route', async () => {
+    const node = await createNode(t.dataSource);
+    const etag = await cacheList(node.id, '{"ret":1,"data":[]}');
+    const get = (query: Record<string, string | number>) =>
+      t
+        .http()
+        .get('/mod_mu/users')
+        .query({ key: MU_KEY, ...query })
+        .set('If-None-Match', etag);
+    await get({ node_id: node.id, extra: 1 }).expect(400);
+    await get({ node_id: 0 }).expect(400);
+    await get({}).expect(400);
+    // Accepted by the DTO in another form: the route answers the same 304.
+    await get({ node_id: `0${node.id}` }).expect(304);
+    await t
+      .http()
+      .get('/mod_mu/users/')
+      .query(muQuery(node.id))
+      .set('If-None-Match', etag)
+      .expect(304);
+  });
+
+  it('serves the seed list 304 the same way (Key header)', async () => {
+    const node = await createNode(t.dataSource);
+    await createNodeUser(t.dataSource);
+    const first = await t
+      .http()
+      .get(`${API}/node/users`)
+      .query({ node_id: node.id })
+      .set('Key', MU_KEY)
+      .expect(200);
+    const etag = first.headers.etag as string;
+    const lists = t.app.get(NodeUserListService);
+    const fast = jest.spyOn(lists, 'seedNotModified');
+    try {
+      await t
+        .http()
+        .get(`${API}/node/users`)
+        .query({ node_id: node.id })
+        .set('Key', MU_KEY)
+        .set('If-None-Match', etag)
+        .expect(304);
+      await t
+        .http()
+        .get(`${API}/node/users`)
+        .query({ node_id: node.id })
+        .set('Key', 'wrong')
+        .set('If-None-Match', etag)
+        .expect(401);
+      expect(fast).toHaveBeenCalledTimes(1);
+    } finally {
+      fast.mockRestore();
+    }
+  });
+
+  it('counts 304s against the node rate-limit budget; the route answers the 429', async () => {
+    const limited = await createTestApp({ env: { THROTTLE_NODE_LIMIT: '3' } });
+    try {
+      const node = await createNode(limited.dataSource);
+      const first = await limited
+        .http()
+        .get('/mod_mu/users')
+        .query(muQuery(node.id))
+        .expect(200);
+      const etag = first.headers.etag as string;
+      // Other workers share Redis (and may share this node id): count from what is left.
+      let left = Number(first.headers['x-ratelimit-remaining-node']);
+      expect(left).toBeLessThanOrEqual(2);
+      const poll = () =>
+        limited
+          .http()
+          .get('/mod_mu/users')
+          .query(muQuery(node.id))
+          .set('If-None-Match', etag);
+      while (left > 0) {
+        const res = await poll().expect(304);
+        expect(Number(res.headers['x-ratelimit-remaining-node'])).toBe(
+          left - 1,
+        );
+        left -= 1;
+      }
+      const fourth = await poll().expect(429);
+      expect(fourth.body).toEqual({ ret: 0, msg: 'Too many requests' });
+      expect(fourth.headers['x-ratelimit-remaining-node']).toBeUndefined();
+    } finally {
+      await limited.close();
+    }
+  });
+});
