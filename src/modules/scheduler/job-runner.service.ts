@@ -66,7 +66,7 @@ export class JobRunnerService implements BeforeApplicationShutdown {
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.app.shutdownGraceS * 1000);
     });
-    await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    await Promise.race([Promise.allSettled(this.inFlight), grace]);
     clearTimeout(timer);
   }
 
