@@ -140,7 +140,7 @@ describe('ops: rate limits (e2e)', () => {
     }
   });
 
-  it('node routes: a budget per node, answered in the SSPanel shape', async () => {
+  it('node routes: a budget per node (per replica, in memory), answered in the SSPanel shape', async () => {
     const t = await createTestApp({ env: { THROTTLE_NODE_LIMIT: '3' } });
     try {
       const ping = (nodeId: number) =>
@@ -150,6 +150,15 @@ describe('ops: rate limits (e2e)', () => {
       expect(limited.status).toBe(429);
       expect(limited.body).toEqual({ ret: 0, msg: 'Too many requests' });
       await ping(2).expect(200);
+
+      const redis = t.app.get(RedisService);
+      if (redis.client) {
+        // Per replica by decision (README, Hardening): no Redis round trip per agent request.
+        const keys = await redis.client.keys(
+          `${redis.keyPrefix}throttle:node:*`,
+        );
+        expect(keys).toEqual([]);
+      }
     } finally {
       await t.close();
     }

@@ -44,8 +44,91 @@ interface ThrottleRedis extends Redis {
 const toSeconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
 
 /**
+ * Budgets counted in process memory even with Redis: `node` is a generous protective budget
+ * (600/min per node by default) hit on every agent request, where a Redis round trip per request
+ * costs more than exact sharing is worth. With N replicas a node gets up to N × the limit.
+ */
+export const PER_REPLICA_POLICIES: ReadonlySet<string> = new Set(['node']);
+
+interface WindowRecord {
+  hits: number;
+  windowEnd: number;
+  blockEnd: number;
+}
+
+/**
+ * The Lua script's fixed window and block, in process memory: O(1) per hit (the library's
+ * in-memory storage keeps one timestamp per hit and filters them on every request, which at a
+ * few thousand polls a second per node costs more than the Redis round trip it replaces).
+ */
+export class FixedWindowMemory {
+  private readonly records = new Map<string, WindowRecord>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(sweepMs = 60_000) {
+    this.sweep = setInterval(() => this.evict(Date.now()), sweepMs);
+    this.sweep.unref();
+  }
+
+  increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    now = Date.now(),
+  ): ThrottlerStorageRecord {
+    let record = this.records.get(key);
+    if (!record) {
+      record = { hits: 0, windowEnd: 0, blockEnd: 0 };
+      this.records.set(key, record);
+    }
+    if (record.blockEnd > now) {
+      const hits = record.windowEnd > now ? record.hits : 0;
+      return {
+        totalHits: hits,
+        timeToExpire: toSeconds(record.windowEnd - now),
+        isBlocked: true,
+        timeToBlockExpire: toSeconds(record.blockEnd - now),
+      };
+    }
+    if (record.windowEnd <= now) {
+      record.hits = 0;
+      record.windowEnd = now + ttl;
+    }
+    record.hits += 1;
+    const timeToExpire = toSeconds(record.windowEnd - now);
+    if (record.hits > limit && blockDuration > 0) {
+      record.blockEnd = now + blockDuration;
+      return {
+        totalHits: record.hits,
+        timeToExpire,
+        isBlocked: true,
+        timeToBlockExpire: toSeconds(blockDuration),
+      };
+    }
+    return {
+      totalHits: record.hits,
+      timeToExpire,
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    };
+  }
+
+  private evict(now: number): void {
+    for (const [key, record] of this.records)
+      if (record.windowEnd <= now && record.blockEnd <= now)
+        this.records.delete(key);
+  }
+
+  close(): void {
+    clearInterval(this.sweep);
+    this.records.clear();
+  }
+}
+
+/**
  * The `ThrottlerStorage` @nestjs/throttler asks for, on the app's Redis so every replica shares
- * the counters. Without REDIS_URL, or while Redis is unreachable, it uses the library's own
+ * the counters (`auth`, `payment`; the `node` budget is per replica, see PER_REPLICA_POLICIES). Without REDIS_URL, or while Redis is unreachable, it uses the library's own
  * in-memory storage: limits then hold per process, and login keeps working (degraded, not down).
  */
 @Injectable()
@@ -54,6 +137,7 @@ export class RedisThrottlerStorage
 {
   private readonly logger = new Logger(RedisThrottlerStorage.name);
   private readonly memory = new ThrottlerStorageService();
+  private readonly perReplica = new FixedWindowMemory();
   private readonly redis: ThrottleRedis | null;
   private degraded = false;
 
@@ -72,6 +156,8 @@ export class RedisThrottlerStorage
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
+    if (PER_REPLICA_POLICIES.has(throttlerName))
+      return this.perReplica.increment(key, ttl, limit, blockDuration);
     if (!this.redis)
       return this.memory.increment(
         key,
@@ -118,5 +204,6 @@ export class RedisThrottlerStorage
 
   onApplicationShutdown(): void {
     this.memory.onApplicationShutdown();
+    this.perReplica.close();
   }
 }
