@@ -30,6 +30,7 @@ import {
   SSPANEL_USER_COLUMNS,
 } from './.build/modules/node-api/node-sql.js';
 import { trafficEntriesProblem } from './.build/modules/node-api/dto/traffic-report.dto.js';
+import { aggregateTraffic } from './.build/modules/node-api/traffic-aggregate.js';
 
 const PORT = Number(process.env.PORT);
 const MU_KEY = process.env.MU_KEY;
@@ -254,24 +255,7 @@ async function traffic(req, res, url) {
       Buffer.from(JSON.stringify({ ret: 0, msg: `Node ${nodeId} not found` })),
     );
   const rate = Number(node.traffic_rate);
-  const raw = new Map();
-  let rawBytes = 0;
-  for (const e of entries) {
-    const s = raw.get(e.user_id);
-    if (s) {
-      s.u += e.u;
-      s.d += e.d;
-    } else raw.set(e.user_id, { u: e.u, d: e.d });
-    rawBytes += e.u + e.d;
-  }
-  const deltas = [...raw.entries()]
-    .filter(([, s]) => s.u > 0 || s.d > 0)
-    .map(([id, s]) => ({
-      id,
-      u: Math.round(s.u * rate),
-      d: Math.round(s.d * rate),
-    }))
-    .sort((a, b) => a.id - b.id);
+  const { deltas, rawBytes } = aggregateTraffic(entries, rate);
   const at = Math.floor(Date.now() / 1000);
   if (deltas.length === 0) {
     await heartbeat(nodeId);

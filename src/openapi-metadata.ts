@@ -875,27 +875,7 @@ export default async () => {
               auto_reset_bandwidth: { required: false, type: () => Number },
               status: { required: false, type: () => Number },
             },
-            UpdatePlanDto: {
-              name: {
-                required: false,
-                type: () => String,
-                minLength: 1,
-                maxLength: 128,
-              },
-              price: { required: false, type: () => String },
-              content: {
-                required: false,
-                type: () => t['./modules/shop/plan-content.js'].PlanContentDto,
-              },
-              auto_renew: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 3650,
-              },
-              auto_reset_bandwidth: { required: false, type: () => Number },
-              status: { required: false, type: () => Number },
-            },
+            UpdatePlanDto: {},
             CreateCouponDto: {
               code: {
                 required: true,

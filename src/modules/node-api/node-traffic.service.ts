@@ -12,11 +12,11 @@ import {
   TRAFFIC_MAX_ATTEMPTS,
 } from './node-api.constants.js';
 import { nodeNotFound } from './node-api.exception.js';
-import type { TrafficDelta } from './node-sql.js';
 import { NodeRepository } from './node.repository.js';
 import { NodeStateService } from './node-state.service.js';
 import { NodeTelemetryRepository } from './node-telemetry.repository.js';
 import { NodeUserRepository } from './node-user.repository.js';
+import { aggregateTraffic, AggregatedReport } from './traffic-aggregate.js';
 import { humanBytes } from './traffic-format.js';
 
 /** One entry of a traffic report: byte deltas since the last acknowledged report. */
@@ -36,13 +36,6 @@ export interface TrafficOutcome {
   rawBytes: number;
   /** An identical body already applied within TRAFFIC_DEDUP_WINDOW_S: acknowledged, not applied. */
   duplicate: boolean;
-}
-
-interface AggregatedReport {
-  deltas: TrafficDelta[];
-  /** Raw per-user sums, for the optional traffic log. */
-  raw: Map<number, { u: number; d: number }>;
-  rawBytes: number;
 }
 
 /**
@@ -73,7 +66,7 @@ export class NodeTrafficService {
     const node = await this.nodes.findTrafficRate(nodeId);
     if (!node) throw nodeNotFound(nodeId);
     const at = unixNow(now);
-    const report = aggregate(entries, node.trafficRate);
+    const report = aggregateTraffic(entries, node.trafficRate);
     let outcome: TrafficOutcome;
     if (report.deltas.length === 0) {
       await this.state.recordHeartbeat(nodeId, now);
@@ -173,34 +166,4 @@ export class NodeTrafficService {
   private reportOutcome(outcome: TrafficOutcome): void {
     this.metrics?.recordTrafficReport(outcome.rawBytes, outcome.duplicate);
   }
-}
-
-/**
- * Sums entries per user (an agent may name a user twice; CASE would keep only the first) and
- * applies the node's traffic_rate, rounding to whole bytes. Sorted by id: every transaction
- * locks user rows in the same order.
- */
-function aggregate(
-  entries: readonly TrafficEntry[],
-  rate: number,
-): AggregatedReport {
-  const raw = new Map<number, { u: number; d: number }>();
-  let rawBytes = 0;
-  for (const e of entries) {
-    const sum = raw.get(e.user_id);
-    if (sum) {
-      sum.u += e.u;
-      sum.d += e.d;
-    } else raw.set(e.user_id, { u: e.u, d: e.d });
-    rawBytes += e.u + e.d;
-  }
-  const deltas = [...raw.entries()]
-    .filter(([, s]) => s.u > 0 || s.d > 0)
-    .map(([id, s]) => ({
-      id,
-      u: Math.round(s.u * rate),
-      d: Math.round(s.d * rate),
-    }))
-    .sort((a, b) => a.id - b.id);
-  return { deltas, raw, rawBytes };
 }

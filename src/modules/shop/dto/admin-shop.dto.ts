@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -58,43 +59,8 @@ export class CreatePlanDto {
   status?: number;
 }
 
-export class UpdatePlanDto {
-  @IsOptional()
-  @IsString()
-  @Length(1, 128)
-  name?: string;
-
-  @IsOptional()
-  @Type(() => String)
-  @Matches(MONEY, {
-    message: 'price must be a non-negative amount with at most 2 decimals',
-  })
-  price?: string;
-
-  @IsOptional()
-  @IsObject()
-  @IsNotEmptyObject(
-    { nullable: false },
-    { message: 'content must set at least one key' },
-  )
-  @ValidateNested()
-  @Type(() => PlanContentDto)
-  content?: PlanContentDto;
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(3650)
-  auto_renew?: number;
-
-  @IsOptional()
-  @IsIn([0, 1])
-  auto_reset_bandwidth?: number;
-
-  @IsOptional()
-  @IsIn([0, 1])
-  status?: number;
-}
+/** Every field optional; content, when given, is validated as on create. */
+export class UpdatePlanDto extends PartialType(CreatePlanDto) {}
 
 export class CreateCouponDto {
   @IsString()
