@@ -16,6 +16,14 @@ export interface ProfileInput {
   entries: ProfileEntry[];
   /** The site's name: profile title, default group name. */
   title: string;
+  /** Traffic figures for formats that carry them in the body (SIP008). */
+  usage?: ProfileUsage;
+}
+
+export interface ProfileUsage {
+  bytesUsed: number;
+  /** 0 when the quota is spent; omit `usage` for an unlimited plan. */
+  bytesRemaining: number;
 }
 
 /** The formats `/sub/:token/:format` serves. */

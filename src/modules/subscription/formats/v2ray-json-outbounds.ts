@@ -1,0 +1,182 @@
+import type {
+  Security,
+  Transport,
+  TrojanNode,
+  VlessNode,
+  VmessNode,
+} from '../../node/protocol/index.js';
+import type { ProfileEntry } from './profile.js';
+
+/** One v2ray/Xray outbound object (`outbounds[]` of a v4-style JSON config). */
+export type V2rayOutbound = Record<string, unknown>;
+
+/**
+ * Shadowsocks ciphers v2ray 4.x and Xray both build (v2ray `proxy/shadowsocks/config.go`),
+ * plus Xray's 2022 and xchacha20 methods; the stream ciphers Xray dropped are left out.
+ */
+const CIPHERS = new Set([
+  'aes-128-gcm',
+  'aes-256-gcm',
+  'chacha20-poly1305',
+  'chacha20-ietf-poly1305',
+  'xchacha20-poly1305',
+  'xchacha20-ietf-poly1305',
+  '2022-blake3-aes-128-gcm',
+  '2022-blake3-aes-256-gcm',
+  '2022-blake3-chacha20-poly1305',
+]);
+
+/** The outbound for one entry, or null when v2ray/Xray cannot carry it. */
+export function v2rayOutbound(
+  entry: ProfileEntry,
+  tag: string,
+): V2rayOutbound | null {
+  const { node } = entry;
+  switch (node.protocol) {
+    case 'shadowsocks':
+    case 'shadowsocks2022':
+      return shadowsocks(entry, tag);
+    case 'vmess':
+    case 'vless':
+    case 'trojan':
+      return streamOutbound(entry, node, tag);
+    default:
+      return null;
+  }
+}
+
+function shadowsocks(entry: ProfileEntry, tag: string): V2rayOutbound | null {
+  const { node, credentials } = entry;
+  // v2ray and Xray have no SIP003 plugin host.
+  if (node.protocol === 'shadowsocks' && node.plugin) return null;
+  const method = credentials.method;
+  if (!method || !CIPHERS.has(method)) return null;
+  return {
+    tag,
+    protocol: 'shadowsocks',
+    settings: {
+      servers: [
+        {
+          address: node.address,
+          port: credentials.port,
+          method,
+          password: credentials.password,
+        },
+      ],
+    },
+  };
+}
+
+function streamOutbound(
+  entry: ProfileEntry,
+  node: VmessNode | VlessNode | TrojanNode,
+  tag: string,
+): V2rayOutbound | null {
+  const transport = transportSettings(node.transport);
+  if (!transport) return null;
+  return {
+    tag,
+    protocol: node.protocol,
+    settings: protocolSettings(entry, node),
+    streamSettings: {
+      ...transport,
+      ...securitySettings(node.security, node.address),
+    },
+  };
+}
+
+function protocolSettings(
+  entry: ProfileEntry,
+  node: VmessNode | VlessNode | TrojanNode,
+): Record<string, unknown> {
+  const { credentials } = entry;
+  const address = node.address;
+  const port = credentials.port;
+  if (node.protocol === 'trojan') {
+    return { servers: [{ address, port, password: credentials.password }] };
+  }
+  const user =
+    node.protocol === 'vmess'
+      ? { id: credentials.uuid, alterId: 0, security: 'auto' }
+      : {
+          id: credentials.uuid,
+          encryption: 'none',
+          ...(node.flow ? { flow: node.flow } : {}),
+        };
+  return { vnext: [{ address, port, users: [user] }] };
+}
+
+/**
+ * `network` + its settings; null for h2, which current Xray refuses to load at all
+ * (`infra/conf/transport_internet.go`: "HTTP transport" is a removed feature).
+ */
+function transportSettings(t: Transport): Record<string, unknown> | null {
+  switch (t.network) {
+    case 'tcp':
+      return t.headerType === 'http'
+        ? { network: 'tcp', tcpSettings: { header: httpHeader(t) } }
+        : { network: 'tcp' };
+    case 'ws':
+      // headers.Host, not Xray's newer `host`: v2ray 4.x only reads the header map.
+      return {
+        network: 'ws',
+        wsSettings: {
+          path: t.path ?? '/',
+          ...(t.host ? { headers: { Host: t.host } } : {}),
+        },
+      };
+    case 'httpupgrade':
+      return {
+        network: 'httpupgrade',
+        httpupgradeSettings: {
+          path: t.path ?? '/',
+          ...(t.host ? { host: t.host } : {}),
+        },
+      };
+    case 'grpc':
+      return {
+        network: 'grpc',
+        grpcSettings: { serviceName: t.serviceName ?? '', multiMode: false },
+      };
+    default:
+      return null;
+  }
+}
+
+function httpHeader(t: Transport): Record<string, unknown> {
+  return {
+    type: 'http',
+    request: {
+      version: '1.1',
+      method: 'GET',
+      path: [t.path ?? '/'],
+      headers: t.host ? { Host: [t.host] } : {},
+    },
+  };
+}
+
+function securitySettings(
+  security: Security,
+  address: string,
+): Record<string, unknown> {
+  if (security.type === 'none') return { security: 'none' };
+  if (security.type === 'reality') {
+    return {
+      security: 'reality',
+      realitySettings: {
+        serverName: security.serverName,
+        fingerprint: security.fingerprint,
+        publicKey: security.publicKey,
+        shortId: security.shortId,
+        spiderX: '/',
+      },
+    };
+  }
+  const tls: Record<string, unknown> = {
+    serverName: security.serverName ?? address,
+  };
+  if (security.allowInsecure) tls.allowInsecure = true;
+  if (security.fingerprint) tls.fingerprint = security.fingerprint;
+  if (security.alpn?.length) tls.alpn = security.alpn;
+  return { security: 'tls', tlsSettings: tls };
+}
