@@ -20,15 +20,17 @@ import http from 'node:http';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import {
-  addNodeBandwidthQuery,
   addTrafficQuery,
   aliveIpCountsQuery,
   claimTrafficReportQuery,
-  nodeTrafficRateQuery,
   reclaimTrafficReportQuery,
   servableUsersQuery,
   SSPANEL_USER_COLUMNS,
 } from './.build/modules/node-api/node-sql.js';
+import {
+  addNodeBandwidthQuery,
+  nodeTrafficRateQuery,
+} from './.build/modules/node/node-sql.js';
 import { trafficEntriesProblem } from './.build/modules/node-api/dto/traffic-report.dto.js';
 import { aggregateTraffic } from './.build/modules/node-api/traffic-aggregate.js';
 

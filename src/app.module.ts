@@ -1,5 +1,6 @@
 import { forwardRef, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
@@ -16,6 +17,7 @@ import { LoggingModule } from './modules/logging/logging.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { ThrottleModule } from './modules/throttle/throttle.module.js';
 import { NodeApiModule } from './modules/node-api/node-api.module.js';
+import { NodeModule } from './modules/node/node.module.js';
 import { PaymentModule } from './modules/payment/payment.module.js';
 import { RedisModule } from './modules/redis/redis.module.js';
 import { ReferralModule } from './modules/referral/referral.module.js';
@@ -31,6 +33,7 @@ import { UserModule } from './modules/user/user.module.js';
       load: CONFIG_FACTORIES,
       validate: validateEnvironment,
     }),
+    EventEmitterModule.forRoot(),
     LoggingModule,
     DatabaseModule,
     RedisModule,
@@ -41,6 +44,7 @@ import { UserModule } from './modules/user/user.module.js';
     AuthModule,
     UserModule,
     ShopModule,
+    NodeModule,
     NodeApiModule,
     ReferralModule,
     // Resolved when the app is compiled: the boot-time env decides the debug route.

@@ -20,12 +20,12 @@ export default async () => {
       await import('./modules/user/dto/user-info.dto.js'),
     ['./modules/auth/dto/login.dto.js']:
       await import('./modules/auth/dto/login.dto.js'),
-    ['./modules/admin/dto/admin-detect-rule.dto.js']:
-      await import('./modules/admin/dto/admin-detect-rule.dto.js'),
-    ['./modules/admin/dto/admin-node.dto.js']:
-      await import('./modules/admin/dto/admin-node.dto.js'),
     ['./modules/admin/dto/admin-user.dto.js']:
       await import('./modules/admin/dto/admin-user.dto.js'),
+    ['./modules/node/dto/admin-detect-rule.dto.js']:
+      await import('./modules/node/dto/admin-detect-rule.dto.js'),
+    ['./modules/node/dto/admin-node.dto.js']:
+      await import('./modules/node/dto/admin-node.dto.js'),
     ['./modules/payment/dto/admin-orders.dto.js']:
       await import('./modules/payment/dto/admin-orders.dto.js'),
   };
@@ -168,132 +168,6 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node-api/dto/agent-report.dto.js'),
-          {
-            AliveIpEntryDto: {
-              user_id: { required: true, type: () => Number, minimum: 1 },
-              ip: { required: true, type: () => String },
-            },
-            AliveIpReportDto: {
-              data: {
-                required: true,
-                type: () => [
-                  t['./modules/node-api/dto/agent-report.dto.js']
-                    .AliveIpEntryDto,
-                ],
-              },
-            },
-            DetectLogEntryDto: {
-              user_id: { required: true, type: () => Number, minimum: 1 },
-              list_id: { required: true, type: () => Number, minimum: 1 },
-            },
-            DetectLogReportDto: {
-              data: {
-                required: true,
-                type: () => [
-                  t['./modules/node-api/dto/agent-report.dto.js']
-                    .DetectLogEntryDto,
-                ],
-              },
-            },
-            LegacyNodeLoadDto: {
-              uptime: { required: true, type: () => Number, minimum: 0 },
-              load: { required: true, type: () => String, maxLength: 32 },
-            },
-            SeedOnlineDto: {
-              node_id: { required: true, type: () => Number, minimum: 1 },
-              online: {
-                required: true,
-                type: () => Number,
-                minimum: 0,
-                maximum: 10000000,
-              },
-              load: { required: true, type: () => String, maxLength: 32 },
-            },
-            SeedHeartbeatDto: {
-              node_id: { required: true, type: () => Number, minimum: 1 },
-              cpu_load: {
-                required: true,
-                type: () => Number,
-                minimum: 0,
-                maximum: 1000000,
-              },
-              memory_usage: {
-                required: true,
-                type: () => Number,
-                minimum: 0,
-                maximum: 1000000,
-              },
-              network_speed: {
-                required: true,
-                type: () => Number,
-                minimum: 0,
-                maximum: 1000000000000000,
-              },
-            },
-          },
-        ],
-        [
-          import('./modules/node-api/dto/node-query.dto.js'),
-          {
-            NodeKeyQueryDto: {
-              key: { required: false, type: () => String },
-              muKey: { required: false, type: () => String },
-            },
-            NodeIdQueryDto: {
-              node_id: { required: true, type: () => Number, minimum: 1 },
-            },
-            OptionalNodeIdQueryDto: {
-              node_id: { required: false, type: () => Number, minimum: 1 },
-            },
-            NodeIdParamDto: {
-              id: { required: true, type: () => Number, minimum: 1 },
-            },
-          },
-        ],
-        [
-          import('./modules/node-api/dto/traffic-report.dto.js'),
-          {
-            SspanelTrafficDto: {
-              data: { required: true, type: () => [Object] },
-            },
-            SeedTrafficDto: {
-              node_id: { required: true, type: () => Number, minimum: 1 },
-            },
-          },
-        ],
-        [
-          import('./modules/admin/dto/admin-detect-rule.dto.js'),
-          {
-            AdminDetectRuleCreateDto: {
-              name: {
-                required: true,
-                type: () => String,
-                minLength: 1,
-                maxLength: 128,
-              },
-              text: { required: false, type: () => String, maxLength: 1000 },
-              regex: {
-                required: true,
-                type: () => String,
-                description:
-                  'Agents compile it (Go RE2 in XrayR); checked here as a JavaScript RegExp.',
-                minLength: 1,
-                maxLength: 1000,
-              },
-              type: { required: true, type: () => Number },
-            },
-            AdminDetectRuleUpdateDto: {},
-            AdminDetectRuleDto: {
-              id: { required: true, type: () => Number },
-              name: { required: true, type: () => String },
-              text: { required: true, type: () => String },
-              regex: { required: true, type: () => String },
-              type: { required: true, type: () => Number },
-            },
-          },
-        ],
-        [
           import('./common/dto/pagination-query.dto.js'),
           {
             PaginationQueryDto: {
@@ -310,119 +184,6 @@ export default async () => {
                 default: 0,
                 minimum: 0,
                 maximum: 10000000,
-              },
-            },
-          },
-        ],
-        [
-          import('./modules/admin/dto/admin-node.dto.js'),
-          {
-            AdminNodeQueryDto: {},
-            AdminNodeCreateDto: {
-              name: {
-                required: true,
-                type: () => String,
-                minLength: 1,
-                maxLength: 128,
-              },
-              server: {
-                required: true,
-                type: () => String,
-                minLength: 1,
-                maxLength: 128,
-              },
-              sort: { required: true, type: () => Number },
-              type: {
-                required: false,
-                type: () => Number,
-                description: '1 enabled/shown, 0 disabled.',
-              },
-              traffic_rate: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 100,
-              },
-              node_class: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 1000,
-              },
-              node_group: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 1000,
-              },
-              node_speedlimit: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 100000,
-              },
-              node_connector: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 10000,
-              },
-              node_bandwidth_limit: {
-                required: false,
-                type: () => Number,
-                description: 'Bytes; 0 = no limit.',
-                minimum: 0,
-              },
-              bandwidthlimit_resetday: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 31,
-              },
-              method: { required: false, type: () => String, maxLength: 64 },
-              info: { required: false, type: () => String, maxLength: 1000 },
-              custom_config: {
-                required: false,
-                type: 'object',
-                additionalProperties: true,
-                description:
-                  "XrayR's node settings; keys it knows must have its types (validated by the service).",
-              },
-            },
-            AdminNodeUpdateDto: {},
-            AdminNodeDto: {
-              id: { required: true, type: () => Number },
-              name: { required: true, type: () => String },
-              type: { required: true, type: () => Number },
-              server: { required: true, type: () => String },
-              sort: { required: true, type: () => Number },
-              method: { required: true, type: () => String },
-              info: { required: true, type: () => String },
-              traffic_rate: { required: true, type: () => Number },
-              node_class: { required: true, type: () => Number },
-              node_group: { required: true, type: () => Number },
-              node_speedlimit: { required: true, type: () => Number },
-              node_connector: { required: true, type: () => Number },
-              node_bandwidth: { required: true, type: () => Number },
-              node_bandwidth_limit: { required: true, type: () => Number },
-              bandwidthlimit_resetday: { required: true, type: () => Number },
-              node_heartbeat: {
-                required: true,
-                type: () => Number,
-                description: 'Unix seconds of the last heartbeat.',
-              },
-              online: { required: true, type: () => Boolean },
-              node_online: { required: true, type: () => Number },
-              custom_config: {
-                required: true,
-                type: 'object',
-                additionalProperties: true,
-              },
-              live: {
-                required: true,
-                type: () => Object,
-                description:
-                  'Recent online/stats snapshots from Redis (null once their TTL lapsed).',
               },
             },
           },
@@ -536,6 +297,245 @@ export default async () => {
               reg_date: { required: true, type: () => String },
               reg_ip: { required: true, type: () => String, nullable: true },
               warming: { required: true, type: () => String, nullable: true },
+            },
+          },
+        ],
+        [
+          import('./modules/node/dto/admin-detect-rule.dto.js'),
+          {
+            AdminDetectRuleCreateDto: {
+              name: {
+                required: true,
+                type: () => String,
+                minLength: 1,
+                maxLength: 128,
+              },
+              text: { required: false, type: () => String, maxLength: 1000 },
+              regex: {
+                required: true,
+                type: () => String,
+                description:
+                  'Agents compile it (Go RE2 in XrayR); checked here as a JavaScript RegExp.',
+                minLength: 1,
+                maxLength: 1000,
+              },
+              type: { required: true, type: () => Number },
+            },
+            AdminDetectRuleUpdateDto: {},
+            AdminDetectRuleDto: {
+              id: { required: true, type: () => Number },
+              name: { required: true, type: () => String },
+              text: { required: true, type: () => String },
+              regex: { required: true, type: () => String },
+              type: { required: true, type: () => Number },
+            },
+          },
+        ],
+        [
+          import('./modules/node/dto/admin-node.dto.js'),
+          {
+            AdminNodeQueryDto: {},
+            AdminNodeCreateDto: {
+              name: {
+                required: true,
+                type: () => String,
+                minLength: 1,
+                maxLength: 128,
+              },
+              server: {
+                required: true,
+                type: () => String,
+                minLength: 1,
+                maxLength: 128,
+              },
+              sort: { required: true, type: () => Number },
+              type: {
+                required: false,
+                type: () => Number,
+                description: '1 enabled/shown, 0 disabled.',
+              },
+              traffic_rate: {
+                required: false,
+                type: () => Number,
+                minimum: 0,
+                maximum: 100,
+              },
+              node_class: {
+                required: false,
+                type: () => Number,
+                minimum: 0,
+                maximum: 1000,
+              },
+              node_group: {
+                required: false,
+                type: () => Number,
+                minimum: 0,
+                maximum: 1000,
+              },
+              node_speedlimit: {
+                required: false,
+                type: () => Number,
+                minimum: 0,
+                maximum: 100000,
+              },
+              node_connector: {
+                required: false,
+                type: () => Number,
+                minimum: 0,
+                maximum: 10000,
+              },
+              node_bandwidth_limit: {
+                required: false,
+                type: () => Number,
+                description: 'Bytes; 0 = no limit.',
+                minimum: 0,
+              },
+              bandwidthlimit_resetday: {
+                required: false,
+                type: () => Number,
+                minimum: 0,
+                maximum: 31,
+              },
+              method: { required: false, type: () => String, maxLength: 64 },
+              info: { required: false, type: () => String, maxLength: 1000 },
+              custom_config: {
+                required: false,
+                type: 'object',
+                additionalProperties: true,
+                description:
+                  "XrayR's node settings; keys it knows must have its types (validated by the service).",
+              },
+            },
+            AdminNodeUpdateDto: {},
+            AdminNodeDto: {
+              id: { required: true, type: () => Number },
+              name: { required: true, type: () => String },
+              type: { required: true, type: () => Number },
+              server: { required: true, type: () => String },
+              sort: { required: true, type: () => Number },
+              method: { required: true, type: () => String },
+              info: { required: true, type: () => String },
+              traffic_rate: { required: true, type: () => Number },
+              node_class: { required: true, type: () => Number },
+              node_group: { required: true, type: () => Number },
+              node_speedlimit: { required: true, type: () => Number },
+              node_connector: { required: true, type: () => Number },
+              node_bandwidth: { required: true, type: () => Number },
+              node_bandwidth_limit: { required: true, type: () => Number },
+              bandwidthlimit_resetday: { required: true, type: () => Number },
+              node_heartbeat: {
+                required: true,
+                type: () => Number,
+                description: 'Unix seconds of the last heartbeat.',
+              },
+              online: { required: true, type: () => Boolean },
+              node_online: { required: true, type: () => Number },
+              custom_config: {
+                required: true,
+                type: 'object',
+                additionalProperties: true,
+              },
+              live: {
+                required: true,
+                type: () => Object,
+                description:
+                  'Recent online/stats snapshots from Redis (null once their TTL lapsed).',
+              },
+            },
+          },
+        ],
+        [
+          import('./modules/node-api/dto/agent-report.dto.js'),
+          {
+            AliveIpEntryDto: {
+              user_id: { required: true, type: () => Number, minimum: 1 },
+              ip: { required: true, type: () => String },
+            },
+            AliveIpReportDto: {
+              data: {
+                required: true,
+                type: () => [
+                  t['./modules/node-api/dto/agent-report.dto.js']
+                    .AliveIpEntryDto,
+                ],
+              },
+            },
+            DetectLogEntryDto: {
+              user_id: { required: true, type: () => Number, minimum: 1 },
+              list_id: { required: true, type: () => Number, minimum: 1 },
+            },
+            DetectLogReportDto: {
+              data: {
+                required: true,
+                type: () => [
+                  t['./modules/node-api/dto/agent-report.dto.js']
+                    .DetectLogEntryDto,
+                ],
+              },
+            },
+            LegacyNodeLoadDto: {
+              uptime: { required: true, type: () => Number, minimum: 0 },
+              load: { required: true, type: () => String, maxLength: 32 },
+            },
+            SeedOnlineDto: {
+              node_id: { required: true, type: () => Number, minimum: 1 },
+              online: {
+                required: true,
+                type: () => Number,
+                minimum: 0,
+                maximum: 10000000,
+              },
+              load: { required: true, type: () => String, maxLength: 32 },
+            },
+            SeedHeartbeatDto: {
+              node_id: { required: true, type: () => Number, minimum: 1 },
+              cpu_load: {
+                required: true,
+                type: () => Number,
+                minimum: 0,
+                maximum: 1000000,
+              },
+              memory_usage: {
+                required: true,
+                type: () => Number,
+                minimum: 0,
+                maximum: 1000000,
+              },
+              network_speed: {
+                required: true,
+                type: () => Number,
+                minimum: 0,
+                maximum: 1000000000000000,
+              },
+            },
+          },
+        ],
+        [
+          import('./modules/node-api/dto/node-query.dto.js'),
+          {
+            NodeKeyQueryDto: {
+              key: { required: false, type: () => String },
+              muKey: { required: false, type: () => String },
+            },
+            NodeIdQueryDto: {
+              node_id: { required: true, type: () => Number, minimum: 1 },
+            },
+            OptionalNodeIdQueryDto: {
+              node_id: { required: false, type: () => Number, minimum: 1 },
+            },
+            NodeIdParamDto: {
+              id: { required: true, type: () => Number, minimum: 1 },
+            },
+          },
+        ],
+        [
+          import('./modules/node-api/dto/traffic-report.dto.js'),
+          {
+            SspanelTrafficDto: {
+              data: { required: true, type: () => [Object] },
+            },
+            SeedTrafficDto: {
+              node_id: { required: true, type: () => Number, minimum: 1 },
             },
           },
         ],
@@ -1104,84 +1104,6 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node-api/node-seed.controller.js'),
-          {
-            NodeSeedController: {
-              users: {
-                summary:
-                  'The cached envelope is sent as stored (with its ETag), hence @Res.',
-              },
-              reportTraffic: {},
-              reportOnline: {},
-              heartbeat: { type: Object },
-              nodeInfo: { type: Object },
-            },
-          },
-        ],
-        [
-          import('./modules/node-api/sspanel-func.controller.js'),
-          { SspanelFuncController: { ping: {}, detectRules: {} } },
-        ],
-        [
-          import('./modules/node-api/sspanel-mu.controller.js'),
-          {
-            SspanelMuController: {
-              nodeInfo: {},
-              nodeLoad: {
-                summary:
-                  'Legacy load report (agents that see a panel version below 2023.2).',
-                type: Object,
-              },
-              users: {},
-              userTraffic: { type: Object },
-              aliveIp: { type: Object },
-              detectLog: { type: Object },
-            },
-          },
-        ],
-        [
-          import('./modules/admin/admin-detect-rule.controller.js'),
-          {
-            AdminDetectRuleController: {
-              list: {
-                type: [
-                  t['./modules/admin/dto/admin-detect-rule.dto.js']
-                    .AdminDetectRuleDto,
-                ],
-              },
-              create: {
-                type: t['./modules/admin/dto/admin-detect-rule.dto.js']
-                  .AdminDetectRuleDto,
-              },
-              update: {
-                type: t['./modules/admin/dto/admin-detect-rule.dto.js']
-                  .AdminDetectRuleDto,
-              },
-              remove: {},
-            },
-          },
-        ],
-        [
-          import('./modules/admin/admin-node.controller.js'),
-          {
-            AdminNodeController: {
-              list: {},
-              get: {
-                type: t['./modules/admin/dto/admin-node.dto.js'].AdminNodeDto,
-              },
-              create: {
-                type: t['./modules/admin/dto/admin-node.dto.js'].AdminNodeDto,
-              },
-              update: {
-                type: t['./modules/admin/dto/admin-node.dto.js'].AdminNodeDto,
-              },
-              disable: {
-                type: t['./modules/admin/dto/admin-node.dto.js'].AdminNodeDto,
-              },
-            },
-          },
-        ],
-        [
           import('./modules/admin/admin-overview.controller.js'),
           { AdminOverviewController: { overview: { type: Object } } },
         ],
@@ -1222,6 +1144,84 @@ export default async () => {
         [
           import('./modules/metrics/metrics.controller.js'),
           { MetricsController: { scrape: {} } },
+        ],
+        [
+          import('./modules/node/admin-detect-rule.controller.js'),
+          {
+            AdminDetectRuleController: {
+              list: {
+                type: [
+                  t['./modules/node/dto/admin-detect-rule.dto.js']
+                    .AdminDetectRuleDto,
+                ],
+              },
+              create: {
+                type: t['./modules/node/dto/admin-detect-rule.dto.js']
+                  .AdminDetectRuleDto,
+              },
+              update: {
+                type: t['./modules/node/dto/admin-detect-rule.dto.js']
+                  .AdminDetectRuleDto,
+              },
+              remove: {},
+            },
+          },
+        ],
+        [
+          import('./modules/node/admin-node.controller.js'),
+          {
+            AdminNodeController: {
+              list: {},
+              get: {
+                type: t['./modules/node/dto/admin-node.dto.js'].AdminNodeDto,
+              },
+              create: {
+                type: t['./modules/node/dto/admin-node.dto.js'].AdminNodeDto,
+              },
+              update: {
+                type: t['./modules/node/dto/admin-node.dto.js'].AdminNodeDto,
+              },
+              disable: {
+                type: t['./modules/node/dto/admin-node.dto.js'].AdminNodeDto,
+              },
+            },
+          },
+        ],
+        [
+          import('./modules/node-api/node-seed.controller.js'),
+          {
+            NodeSeedController: {
+              users: {
+                summary:
+                  'The cached envelope is sent as stored (with its ETag), hence @Res.',
+              },
+              reportTraffic: {},
+              reportOnline: {},
+              heartbeat: { type: Object },
+              nodeInfo: { type: Object },
+            },
+          },
+        ],
+        [
+          import('./modules/node-api/sspanel-func.controller.js'),
+          { SspanelFuncController: { ping: {}, detectRules: {} } },
+        ],
+        [
+          import('./modules/node-api/sspanel-mu.controller.js'),
+          {
+            SspanelMuController: {
+              nodeInfo: {},
+              nodeLoad: {
+                summary:
+                  'Legacy load report (agents that see a panel version below 2023.2).',
+                type: Object,
+              },
+              users: {},
+              userTraffic: { type: Object },
+              aliveIp: { type: Object },
+              detectLog: { type: Object },
+            },
+          },
         ],
         [
           import('./modules/payment/payment-admin.controller.js'),

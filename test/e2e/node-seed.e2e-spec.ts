@@ -1,6 +1,6 @@
 import { SsNode } from '../../src/database/entities/index.js';
 import { NodeCacheService } from '../../src/modules/node-api/node-cache.service.js';
-import { NodeStateService } from '../../src/modules/node-api/node-state.service.js';
+import { NodeStateService } from '../../src/modules/node/node-state.service.js';
 import { RedisService } from '../../src/modules/redis/redis.service.js';
 import {
   createNode,

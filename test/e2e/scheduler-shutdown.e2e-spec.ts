@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { loadDatabaseSettings } from '../../src/config/database.config.js';
 import { JobRun } from '../../src/database/entities/index.js';
 import { buildDataSourceOptions } from '../../src/database/typeorm.options.js';
-import { NodeMaintenanceService } from '../../src/modules/node-api/node-maintenance.service.js';
+import { NodeMaintenanceService } from '../../src/modules/node/node-maintenance.service.js';
 import { JobRunnerService } from '../../src/modules/scheduler/job-runner.service.js';
 import { createTestApp } from '../utils/test-app.js';
 import { dropDatabase } from '../utils/test-database.js';

@@ -19,7 +19,7 @@ import {
   UserTrafficLog,
 } from '../../src/database/entities/index.js';
 import { LedgerService } from '../../src/modules/ledger/ledger.service.js';
-import { NodeMaintenanceService } from '../../src/modules/node-api/node-maintenance.service.js';
+import { NodeMaintenanceService } from '../../src/modules/node/node-maintenance.service.js';
 import { JobLockService } from '../../src/modules/scheduler/job-lock.service.js';
 import { JobRunnerService } from '../../src/modules/scheduler/job-runner.service.js';
 import { RedisService } from '../../src/modules/redis/redis.service.js';

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import {
+  USERS_ENTITLEMENTS_CHANGED,
+  UsersEntitlementsChangedEvent,
+} from '../../common/events/domain-events.js';
 import { formatCents, toCents } from '../../common/money.js';
 import { User } from '../../database/entities/index.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { NodeCacheService } from '../node-api/node-cache.service.js';
 import { AdminErrorCode, AdminException } from './admin.exception.js';
 import { AdminUserRepository, UserSearch } from './admin-user.repository.js';
 import {
@@ -26,7 +30,7 @@ export class AdminUserService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: AdminUserRepository,
     private readonly ledger: LedgerService,
-    private readonly nodeCache: NodeCacheService,
+    private readonly events: EventEmitter2,
   ) {}
 
   async search(
@@ -68,13 +72,13 @@ export class AdminUserService {
     }
     if (!(await this.users.update(id, values))) throw this.notFound(id);
     // Enable, level, group, quota and limits all change which nodes serve the user, and how.
-    await this.nodeCache.invalidate();
+    await this.entitlementsChanged(id);
     return this.get(id);
   }
 
   async resetTraffic(id: number): Promise<AdminUserDto> {
     if (!(await this.users.resetTraffic(id))) throw this.notFound(id);
-    await this.nodeCache.invalidate(); // an over-quota user becomes servable again
+    await this.entitlementsChanged(id); // an over-quota user becomes servable again
     return this.get(id);
   }
 
@@ -119,6 +123,14 @@ export class AdminUserService {
     const user = await this.users.findById(id);
     if (!user) throw this.notFound(id);
     return user;
+  }
+
+  /** Announced after the change is written, and awaited: the answer reflects dropped caches. */
+  private async entitlementsChanged(userId: number): Promise<void> {
+    await this.events.emitAsync(
+      USERS_ENTITLEMENTS_CHANGED,
+      new UsersEntitlementsChangedEvent([userId]),
+    );
   }
 
   private notFound(id: number): AdminException {

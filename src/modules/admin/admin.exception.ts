@@ -3,8 +3,6 @@ import { DomainException } from '../../common/errors/domain.exception.js';
 
 export enum AdminErrorCode {
   USER_NOT_FOUND = 'USER_NOT_FOUND',
-  NODE_NOT_FOUND = 'NODE_NOT_FOUND',
-  DETECT_RULE_NOT_FOUND = 'DETECT_RULE_NOT_FOUND',
   NOTHING_TO_UPDATE = 'NOTHING_TO_UPDATE',
   BALANCE_WOULD_GO_NEGATIVE = 'BALANCE_WOULD_GO_NEGATIVE',
   ZERO_AMOUNT = 'ZERO_AMOUNT',
@@ -12,8 +10,6 @@ export enum AdminErrorCode {
 
 const STATUS: Record<AdminErrorCode, HttpStatus> = {
   USER_NOT_FOUND: HttpStatus.NOT_FOUND,
-  NODE_NOT_FOUND: HttpStatus.NOT_FOUND,
-  DETECT_RULE_NOT_FOUND: HttpStatus.NOT_FOUND,
   NOTHING_TO_UPDATE: HttpStatus.BAD_REQUEST,
   BALANCE_WOULD_GO_NEGATIVE: HttpStatus.CONFLICT,
   ZERO_AMOUNT: HttpStatus.BAD_REQUEST,

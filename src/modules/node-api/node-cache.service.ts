@@ -1,15 +1,21 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { OnEvent } from '@nestjs/event-emitter';
 import type { Cache } from 'cache-manager';
+import {
+  NODES_CHANGED,
+  NodesChangedEvent,
+  USERS_ENTITLEMENTS_CHANGED,
+} from '../../common/events/domain-events.js';
 import { nodeConfig } from '../../config/index.js';
 import { EtaggedReply, matchesEtag, weakEtag } from './etag.js';
-import type { NodeApiErrorCode } from './node-api.exception.js';
-import { NodeRepository } from './node.repository.js';
+import type { NodeErrorCode } from '../node/node.exception.js';
+import { NodeRepository } from '../node/node.repository.js';
 
 /** Why a node gets no list (seed dialect); the SSPanel dialect caches an empty list instead. */
 export interface ListRefusal {
-  code: NodeApiErrorCode;
+  code: NodeErrorCode;
   message: string;
 }
 
@@ -47,8 +53,8 @@ const PREFIX = 'node-users:';
  * replica's in-process copy has another tag. Bodies stay as serialised JSON bytes, sent as is.
  *
  * Freshness: the service invalidates when it changes what a list shows (nothing on the hot
- * paths does), other modules call `invalidate()` after changing users or nodes (purchase, admin
- * edits), and NODE_USERS_CACHE_TTL_S bounds everything else, notably a user who crosses the
+ * paths does), other modules announce changes to users or nodes (purchase, admin edits) with
+ * the events it listens to, and NODE_USERS_CACHE_TTL_S bounds everything else, notably a user who crosses the
  * quota through traffic or whose class/account expires: such a user drops out of the list at
  * the latest one TTL later.
  */
@@ -122,6 +128,21 @@ export class NodeCacheService {
     );
     if (nodeId === undefined) this.local.clear();
     else for (const k of keys) this.local.delete(k);
+  }
+
+  /** A node's settings changed: its lists (or, without an id, every list) are stale. */
+  @OnEvent(NODES_CHANGED, { suppressErrors: false })
+  async onNodesChanged(event: NodesChangedEvent): Promise<void> {
+    await this.invalidate(event.nodeId);
+  }
+
+  /**
+   * A user's servability changed. Every node's list is dropped whichever users are named: one
+   * user can appear on any node, and a list has no per-user index.
+   */
+  @OnEvent(USERS_ENTITLEMENTS_CHANGED, { suppressErrors: false })
+  async onUsersEntitlementsChanged(): Promise<void> {
+    await this.invalidate();
   }
 
   private buildOnce(

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { SSPANEL_API_VERSION, SSPANEL_APP_NAME } from './node-api.constants.js';
-import { nodeNotFound } from './node-api.exception.js';
+import { nodeNotFound } from '../node/node.exception.js';
 import { EtaggedReply, etagged } from './etag.js';
-import { NodeConfigRow, NodeRepository } from './node.repository.js';
-import { NodeStateService } from './node-state.service.js';
-import { normalizeCustomConfig } from './custom-config.js';
+import { NodeConfigRow, NodeRepository } from '../node/node.repository.js';
+import { NodeStateService } from '../node/node-state.service.js';
+import { NodeTelemetryService } from '../node/node-telemetry.service.js';
+import { normalizeCustomConfig } from '../node/custom-config.js';
 
 /** Seed `GET /node/info/:node_id`. */
 export interface SeedNodeInfo {
@@ -24,13 +25,20 @@ export interface SeedNodeInfo {
   node_online: number;
 }
 
-/** A node's configuration as each dialect shows it to its agent. */
+/** A node's configuration (and its audit rules) as each dialect shows it to its agent. */
 @Injectable()
 export class NodeInfoService {
   constructor(
     private readonly nodes: NodeRepository,
     private readonly state: NodeStateService,
+    private readonly telemetry: NodeTelemetryService,
   ) {}
+
+  /** `/mod_mu/func/detect_rules` with its ETag (a few rows: built per request). */
+  async detectRules(ifNoneMatch: string | undefined): Promise<EtaggedReply> {
+    const data = await this.telemetry.detectRules();
+    return etagged({ ret: 1, data }, ifNoneMatch);
+  }
 
   /**
    * `/mod_mu/nodes/:id/info`, shaped for XrayR's NodeInfoResponse: numbers where it decodes

@@ -22,7 +22,10 @@ import {
 import { SeedTrafficDto } from './dto/traffic-report.dto.js';
 import { sendEtagged } from './etag.js';
 import { NodeInfoService, SeedNodeInfo } from './node-info.service.js';
-import { NodeStateService, NodeStatsState } from './node-state.service.js';
+import {
+  NodeStateService,
+  NodeStatsState,
+} from '../node/node-state.service.js';
 import { NodeTrafficService } from './node-traffic.service.js';
 import { NodeUserListService } from './node-user-list.service.js';
 

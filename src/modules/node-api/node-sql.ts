@@ -4,13 +4,7 @@
  * Placeholders are positional `?`, which mysql2 and better-sqlite3 both bind.
  */
 
-/** Quotes an identifier for the current driver (`driver.escape`). */
-export type Quote = (identifier: string) => string;
-
-export interface SqlQuery {
-  sql: string;
-  params: (string | number)[];
-}
+import type { Quote, SqlQuery } from '../../database/raw-sql.js';
 
 /** Columns `/mod_mu/users` sends (renamed/derived fields are built from these). */
 export const SSPANEL_USER_COLUMNS = [
@@ -141,14 +135,6 @@ export function addTrafficQuery(
   return { sql, params: [...params, ...paramsD, unixNow, ...ids] };
 }
 
-/** The node's traffic_rate (and existence) before a report is applied. */
-export function nodeTrafficRateQuery(q: Quote, nodeId: number): SqlQuery {
-  return {
-    sql: `SELECT ${q('id')} AS id, ${q('traffic_rate')} AS traffic_rate FROM ${q('ss_node')} WHERE ${q('id')} = ? LIMIT 1`,
-    params: [nodeId],
-  };
-}
-
 /** Claims a report key; a duplicate-key error means the same body was seen before. */
 export function claimTrafficReportQuery(
   q: Quote,
@@ -175,19 +161,5 @@ export function reclaimTrafficReportQuery(
       `UPDATE ${q('traffic_report')} SET ${q('received_at')} = ?` +
       ` WHERE ${q('node_id')} = ? AND ${q('report_key')} = ? AND ${q('received_at')} <= ?`,
     params: [unixNow, nodeId, reportKey, unixNow - windowS],
-  };
-}
-
-/** Raw bytes to the node's counter, atomically; the report is also a heartbeat. */
-export function addNodeBandwidthQuery(
-  q: Quote,
-  nodeId: number,
-  bytes: number,
-  unixNow: number,
-): SqlQuery {
-  const bw = q('node_bandwidth');
-  return {
-    sql: `UPDATE ${q('ss_node')} SET ${bw} = ${bw} + ?, ${q('node_heartbeat')} = ? WHERE ${q('id')} = ?`,
-    params: [bytes, unixNow, nodeId],
   };
 }

@@ -7,14 +7,12 @@ import { unixNow } from '../../common/time.js';
 import { nodeConfig } from '../../config/index.js';
 import { isTransientLockError } from '../../database/db-errors.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import {
-  TRAFFIC_CHUNK_SIZE,
-  TRAFFIC_MAX_ATTEMPTS,
-} from './node-api.constants.js';
-import { nodeNotFound } from './node-api.exception.js';
-import { NodeRepository } from './node.repository.js';
-import { NodeStateService } from './node-state.service.js';
-import { NodeTelemetryRepository } from './node-telemetry.repository.js';
+import { TRAFFIC_CHUNK_SIZE } from '../node/node.constants.js';
+import { nodeNotFound } from '../node/node.exception.js';
+import { NodeRepository } from '../node/node.repository.js';
+import { NodeStateService } from '../node/node-state.service.js';
+import { TRAFFIC_MAX_ATTEMPTS } from './node-api.constants.js';
+import { TrafficReportRepository } from './traffic-report.repository.js';
 import { NodeUserRepository } from './node-user.repository.js';
 import { aggregateTraffic, AggregatedReport } from './traffic-aggregate.js';
 import { humanBytes } from './traffic-format.js';
@@ -52,7 +50,7 @@ export class NodeTrafficService {
     private readonly config: ConfigType<typeof nodeConfig>,
     private readonly nodes: NodeRepository,
     private readonly users: NodeUserRepository,
-    private readonly telemetry: NodeTelemetryRepository,
+    private readonly reports: TrafficReportRepository,
     private readonly state: NodeStateService,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
@@ -102,7 +100,7 @@ export class NodeTrafficService {
     at: number,
   ): Promise<TrafficOutcome> {
     const base = { nodeId, rawBytes: report.rawBytes };
-    const fresh = await this.telemetry.claimTrafficReport(
+    const fresh = await this.reports.claimTrafficReport(
       manager,
       nodeId,
       reportKey,
@@ -126,7 +124,7 @@ export class NodeTrafficService {
     await this.nodes.addBandwidth(manager, nodeId, report.rawBytes, at);
     if (logged.length > 0) {
       const byId = new Map(report.deltas.map((d) => [d.id, d]));
-      await this.telemetry.insertTrafficLogs(
+      await this.reports.insertTrafficLogs(
         manager,
         logged.map((id) => ({
           userId: id,

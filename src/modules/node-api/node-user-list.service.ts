@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { unixNow } from '../../common/time.js';
-import { ALIVE_IP_WINDOW_S } from './node-api.constants.js';
-import { NodeApiErrorCode, nodeNotFound } from './node-api.exception.js';
+import { ALIVE_IP_WINDOW_S } from '../node/node.constants.js';
+import { NodeErrorCode, nodeNotFound } from '../node/node.exception.js';
 import {
   BuiltList,
   ListRefusal,
@@ -13,10 +13,10 @@ import {
   ServableScope,
   SSPANEL_USER_COLUMNS,
 } from './node-sql.js';
-import { NodeConfigRow, NodeRepository } from './node.repository.js';
-import { NodeStateService } from './node-state.service.js';
+import { NodeConfigRow, NodeRepository } from '../node/node.repository.js';
+import { NodeStateService } from '../node/node-state.service.js';
 import { NodeUserRepository, RawUserRow } from './node-user.repository.js';
-import { NodeApiException } from './node-api.exception.js';
+import { NodeException } from '../node/node.exception.js';
 import type { EtaggedReply } from './etag.js';
 
 /** XrayR keeps its previous list on `ret: 0`; a node that must serve nobody gets this instead. */
@@ -101,7 +101,7 @@ export class NodeUserListService {
 
   private orThrow(reply: ResolvedList): EtaggedReply {
     if ('refusal' in reply)
-      throw new NodeApiException(reply.refusal.code, reply.refusal.message);
+      throw new NodeException(reply.refusal.code, reply.refusal.message);
     return reply;
   }
 
@@ -189,7 +189,7 @@ function scopeOf(node: NodeConfigRow): ServableScope {
 function refusalOf(node: NodeConfigRow): ListRefusal | null {
   if (node.type === 0)
     return {
-      code: NodeApiErrorCode.NODE_DISABLED,
+      code: NodeErrorCode.NODE_DISABLED,
       message: `Node ${node.id} is disabled`,
     };
   if (
@@ -197,7 +197,7 @@ function refusalOf(node: NodeConfigRow): ListRefusal | null {
     node.nodeBandwidth >= node.nodeBandwidthLimit
   )
     return {
-      code: NodeApiErrorCode.NODE_OVER_BANDWIDTH,
+      code: NodeErrorCode.NODE_OVER_BANDWIDTH,
       message: `Node ${node.id} has used its bandwidth limit`,
     };
   return null;

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryResult } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   addTrafficQuery,
   aliveIpCountsQuery,
-  Quote,
   servableUsersQuery,
   ServableScope,
   TrafficDelta,
 } from './node-sql.js';
+import { Quote, runStructured } from '../../database/raw-sql.js';
 
 /** A `user` row as the driver returns it, limited to the selected columns. */
 export type RawUserRow = Record<string, string | number | null>;
@@ -63,18 +63,4 @@ export class NodeUserRepository {
     );
     return new Set(rows.map((r) => Number(r.id)));
   }
-}
-
-/**
- * Raw SQL with the affected-row count. mysql2 connects with FOUND_ROWS, so on both drivers the
- * count is the number of rows the WHERE matched.
- */
-export function runStructured(
-  manager: EntityManager,
-  sql: string,
-  params: unknown[],
-): Promise<QueryResult> {
-  if (!manager.queryRunner)
-    throw new Error('runStructured needs a transactional EntityManager');
-  return manager.queryRunner.query(sql, params, true);
 }

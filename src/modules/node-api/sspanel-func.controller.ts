@@ -4,7 +4,7 @@ import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
 import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { sendEtagged } from './etag.js';
-import { NodeTelemetryService } from './node-telemetry.service.js';
+import { NodeInfoService } from './node-info.service.js';
 
 /** SSPanel WebAPI `/mod_mu/func/*` as XrayR calls it (SSPanel shapes, no envelope). */
 @RateLimit('node')
@@ -12,7 +12,7 @@ import { NodeTelemetryService } from './node-telemetry.service.js';
 @RawResponse()
 @Controller('mod_mu/func')
 export class SspanelFuncController {
-  constructor(private readonly telemetry: NodeTelemetryService) {}
+  constructor(private readonly info: NodeInfoService) {}
 
   @Get('ping')
   ping(): { ret: 1; msg: string } {
@@ -24,6 +24,6 @@ export class SspanelFuncController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    sendEtagged(res, await this.telemetry.detectRules(ifNoneMatch));
+    sendEtagged(res, await this.info.detectRules(ifNoneMatch));
   }
 }

@@ -24,7 +24,7 @@ import { NodeIdParamDto, NodeIdQueryDto } from './dto/node-query.dto.js';
 import { SspanelTrafficDto } from './dto/traffic-report.dto.js';
 import { sendEtagged } from './etag.js';
 import { NodeInfoService } from './node-info.service.js';
-import { NodeTelemetryService } from './node-telemetry.service.js';
+import { NodeTelemetryService } from '../node/node-telemetry.service.js';
 import { NodeTrafficService } from './node-traffic.service.js';
 import { NodeUserListService } from './node-user-list.service.js';
 import { SspanelExceptionFilter } from './sspanel-exception.filter.js';

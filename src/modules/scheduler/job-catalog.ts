@@ -6,7 +6,7 @@ import {
   schedulerConfig,
   stepSwitchName,
 } from '../../config/scheduler.config.js';
-import { NodeMaintenanceService } from '../node-api/node-maintenance.service.js';
+import { NodeMaintenanceService } from '../node/node-maintenance.service.js';
 import { PaymentOrderService } from '../payment/payment-order.service.js';
 import { ReferralClawbackService } from '../referral/referral-clawback.service.js';
 import { ShopRenewalService } from '../shop/shop-renewal.service.js';

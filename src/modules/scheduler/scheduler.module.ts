@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { NodeMaintenanceModule } from '../node-api/node-maintenance.module.js';
+import { NodeModule } from '../node/node.module.js';
 import { ReferralModule } from '../referral/referral.module.js';
 import { ShopModule } from '../shop/shop.module.js';
 import { UserModule } from '../user/user.module.js';
@@ -20,7 +20,7 @@ import { SchedulerService } from './scheduler.service.js';
   imports: [
     ScheduleModule.forRoot(),
     UserModule,
-    NodeMaintenanceModule,
+    NodeModule,
     ReferralModule,
     ShopModule,
   ],

@@ -1,13 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '../../common/errors/common.exception.js';
+import {
+  USERS_ENTITLEMENTS_CHANGED,
+  UsersEntitlementsChangedEvent,
+} from '../../common/events/domain-events.js';
 import { centsToNumber, formatCents, toCents } from '../../common/money.js';
 import { unixNow } from '../../common/time.js';
 import { Coupon, Shop } from '../../database/entities/index.js';
 import { isTransientLockError } from '../../database/db-errors.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { NodeCacheService } from '../node-api/node-cache.service.js';
 import { CouponRepository } from './coupon.repository.js';
 import { PurchaseResultDto } from './dto/shop-response.dto.js';
 import { parsePlanContent } from './plan-content.js';
@@ -47,7 +51,7 @@ export class ShopPurchaseService {
     private readonly shops: ShopRepository,
     private readonly coupons: CouponRepository,
     private readonly ledger: LedgerService,
-    private readonly nodeCache: NodeCacheService,
+    private readonly events: EventEmitter2,
   ) {}
 
   /** Buys a plan with the user's balance. */
@@ -57,7 +61,7 @@ export class ShopPurchaseService {
         const result = await this.dataSource.transaction((manager) =>
           this.purchaseInTransaction(manager, cmd),
         );
-        await this.refreshNodeLists();
+        await this.refreshNodeLists([cmd.userId]);
         return result;
       } catch (err) {
         if (!isTransientLockError(err) || attempt >= ATTEMPTS) throw err;
@@ -66,13 +70,16 @@ export class ShopPurchaseService {
   }
 
   /**
-   * After a committed purchase or renewal: the user's level, quota or limits changed, so the
-   * nodes' cached user lists are dropped. Best effort: the purchase stands if this fails, and
-   * NODE_USERS_CACHE_TTL_S bounds how long nodes serve the old state.
+   * After a committed purchase or renewal: the user's level, quota or limits changed, which is
+   * announced so the nodes' cached user lists are dropped. Best effort: the purchase stands if
+   * a listener fails, and NODE_USERS_CACHE_TTL_S bounds how long nodes serve the old state.
    */
-  async refreshNodeLists(): Promise<void> {
+  async refreshNodeLists(userIds?: number[]): Promise<void> {
     try {
-      await this.nodeCache.invalidate();
+      await this.events.emitAsync(
+        USERS_ENTITLEMENTS_CHANGED,
+        new UsersEntitlementsChangedEvent(userIds),
+      );
     } catch (err) {
       this.logger.warn({ err }, 'could not drop the node user-list cache');
     }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { NodeApiModule } from '../node-api/node-api.module.js';
 import { CouponRepository } from './coupon.repository.js';
 import { ShopAdminController } from './shop-admin.controller.js';
 import { ShopAdminService } from './shop-admin.service.js';
@@ -11,7 +10,6 @@ import { ShopService } from './shop.service.js';
 
 /** Plans, purchases, coupons, purchase history and auto-renew (shop.md). */
 @Module({
-  imports: [NodeApiModule],
   controllers: [ShopController, ShopAdminController],
   providers: [
     ShopService,

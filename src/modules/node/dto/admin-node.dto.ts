@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { PartialType } from '@nestjs/swagger';
 import { SsNode } from '../../../database/entities/index.js';
-import type { NodeLiveState } from '../../node-api/node-state.service.js';
+import type { NodeLiveState } from '../node-state.service.js';
 import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto.js';
 
 /** 0 SS, 1–9 SSR, 11 VMess, 13 VLESS, 14 Trojan (legacy `ss_node.sort`). */

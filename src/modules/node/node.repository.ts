@@ -2,11 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SsNode, SsNodeInfo } from '../../database/entities/index.js';
-import {
-  addNodeBandwidthQuery,
-  nodeTrafficRateQuery,
-  Quote,
-} from './node-sql.js';
+import type { Quote } from '../../database/raw-sql.js';
+import { addNodeBandwidthQuery, nodeTrafficRateQuery } from './node-sql.js';
 
 /** The `ss_node` columns the node API reads (never the whole row). */
 export type NodeConfigRow = Pick<
@@ -28,7 +25,7 @@ export type NodeConfigRow = Pick<
   | 'customConfig'
 >;
 
-/** SQL for `ss_node` and its load reports (`ss_node_info`). */
+/** SQL for `ss_node` and its load reports (`ss_node_info`): the agents' reads and writes and the operator's. */
 @Injectable()
 export class NodeRepository {
   private readonly q: Quote;
@@ -114,6 +111,41 @@ export class NodeRepository {
       { id },
       { nodeOnline: online, nodeHeartbeat: unixNow },
     );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The operator's page of nodes, whole rows (admin views). */
+  list(limit: number, offset: number): Promise<[SsNode[], number]> {
+    return this.repo().findAndCount({
+      order: { id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+  }
+
+  findById(id: number): Promise<SsNode | null> {
+    return this.repo().findOne({ where: { id } });
+  }
+
+  /** Sets every legacy NOT NULL column without a default (strict SQL mode on adopted databases). */
+  async insert(values: Partial<SsNode>): Promise<number> {
+    const result = await this.repo().insert({
+      type: 1,
+      info: '',
+      status: 'available',
+      trafficRate: 1,
+      nodeBandwidth: 0,
+      nodeBandwidthLimit: 0,
+      nodeBandwidthLastday: 0,
+      nodeSpeedlimit: 0,
+      ...values,
+    });
+    return Number(result.identifiers[0].id);
+  }
+
+  /** Returns false when the node does not exist. */
+  async update(id: number, values: Partial<SsNode>): Promise<boolean> {
+    const result = await this.repo().update({ id }, values);
     return (result.affected ?? 0) > 0;
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DetectList } from '../../database/entities/index.js';
-import { AdminErrorCode, AdminException } from './admin.exception.js';
+import { NodeErrorCode, NodeException } from './node.exception.js';
 import {
   AdminDetectRuleCreateDto,
   AdminDetectRuleDto,
@@ -45,8 +45,8 @@ export class AdminDetectRuleService {
       Object.entries(dto).filter(([, v]) => v !== undefined),
     );
     if (Object.keys(values).length === 0) {
-      throw new AdminException(
-        AdminErrorCode.NOTHING_TO_UPDATE,
+      throw new NodeException(
+        NodeErrorCode.NOTHING_TO_UPDATE,
         'Give at least one field to change',
       );
     }
@@ -67,9 +67,9 @@ export class AdminDetectRuleService {
     return AdminDetectRuleDto.from(row);
   }
 
-  private notFound(id: number): AdminException {
-    return new AdminException(
-      AdminErrorCode.DETECT_RULE_NOT_FOUND,
+  private notFound(id: number): NodeException {
+    return new NodeException(
+      NodeErrorCode.DETECT_RULE_NOT_FOUND,
       `Detect rule ${id} not found`,
     );
   }

@@ -1,30 +1,38 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import {
   CommonErrorCode,
   CommonException,
 } from '../../common/errors/common.exception.js';
+import {
+  NODES_CHANGED,
+  NodesChangedEvent,
+} from '../../common/events/domain-events.js';
 import { SsNode } from '../../database/entities/index.js';
 import {
   customConfigProblems,
   normalizeCustomConfig,
-} from '../node-api/custom-config.js';
-import { NodeCacheService } from '../node-api/node-cache.service.js';
-import { NodeStateService } from '../node-api/node-state.service.js';
-import { AdminErrorCode, AdminException } from './admin.exception.js';
-import { AdminNodeRepository } from './admin-node.repository.js';
+} from './custom-config.js';
+import {
+  NodeErrorCode,
+  NodeException,
+  nodeNotFound,
+} from './node.exception.js';
+import { NodeRepository } from './node.repository.js';
+import { NodeStateService } from './node-state.service.js';
 import {
   AdminNodeCreateDto,
   AdminNodeDto,
   AdminNodeUpdateDto,
 } from './dto/admin-node.dto.js';
 
-/** Operator actions on nodes; every change drops the node's cached user list. */
+/** Operator actions on nodes; every change is announced (NODES_CHANGED: agents' caches drop). */
 @Injectable()
 export class AdminNodeService {
   constructor(
-    private readonly nodes: AdminNodeRepository,
+    private readonly nodes: NodeRepository,
     private readonly state: NodeStateService,
-    private readonly cache: NodeCacheService,
+    private readonly events: EventEmitter2,
   ) {}
 
   /** Nodes with their online state (heartbeat age, and the live Redis snapshots). */
@@ -38,7 +46,7 @@ export class AdminNodeService {
 
   async get(id: number): Promise<AdminNodeDto> {
     const node = await this.nodes.findById(id);
-    if (!node) throw this.notFound(id);
+    if (!node) throw nodeNotFound(id);
     return this.view(node);
   }
 
@@ -50,13 +58,13 @@ export class AdminNodeService {
   async update(id: number, dto: AdminNodeUpdateDto): Promise<AdminNodeDto> {
     const values = this.toColumns(dto);
     if (Object.keys(values).length === 0) {
-      throw new AdminException(
-        AdminErrorCode.NOTHING_TO_UPDATE,
+      throw new NodeException(
+        NodeErrorCode.NOTHING_TO_UPDATE,
         'Give at least one field to change',
       );
     }
-    if (!(await this.nodes.update(id, values))) throw this.notFound(id);
-    await this.cache.invalidate(id);
+    if (!(await this.nodes.update(id, values))) throw nodeNotFound(id);
+    await this.events.emitAsync(NODES_CHANGED, new NodesChangedEvent(id));
     return this.get(id);
   }
 
@@ -112,12 +120,5 @@ export class AdminNodeService {
         customConfig: JSON.stringify(dto.custom_config),
       }),
     };
-  }
-
-  private notFound(id: number): AdminException {
-    return new AdminException(
-      AdminErrorCode.NODE_NOT_FOUND,
-      `Node ${id} not found`,
-    );
   }
 }

@@ -7,8 +7,8 @@ import {
   HEARTBEAT_WRITE_INTERVAL_S,
   NODE_ONLINE_TTL_S,
   NODE_STATS_TTL_S,
-} from './node-api.constants.js';
-import { nodeNotFound } from './node-api.exception.js';
+} from './node.constants.js';
+import { nodeNotFound } from './node.exception.js';
 import { NodeRepository } from './node.repository.js';
 
 /** `node:{id}:online` (TTL 300 s). `load` is null when the agent reports none (SSPanel). */

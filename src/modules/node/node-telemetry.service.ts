@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { unixNow } from '../../common/time.js';
-import { ALIVE_IP_WINDOW_S } from './node-api.constants.js';
-import { nodeNotFound } from './node-api.exception.js';
-import { EtaggedReply, etagged } from './etag.js';
+import { DetectList } from '../../database/entities/index.js';
+import { ALIVE_IP_WINDOW_S } from './node.constants.js';
+import { nodeNotFound } from './node.exception.js';
 import { NodeRepository } from './node.repository.js';
 import { NodeStateService } from './node-state.service.js';
 import {
@@ -92,16 +92,17 @@ export class NodeTelemetryService {
     await this.nodes.insertLoadReport({ nodeId, uptime, load, logTime: at });
   }
 
-  /** `/mod_mu/func/detect_rules` with its ETag (a few rows: built per request). */
-  async detectRules(ifNoneMatch: string | undefined): Promise<EtaggedReply> {
+  /** The audit rules agents fetch (`/mod_mu/func/detect_rules`; a few rows: read per request). */
+  async detectRules(): Promise<
+    Pick<DetectList, 'id' | 'name' | 'text' | 'regex' | 'type'>[]
+  > {
     const rules = await this.telemetry.findDetectRules();
-    const data = rules.map((r) => ({
+    return rules.map((r) => ({
       id: r.id,
       name: r.name,
       text: r.text,
       regex: r.regex,
       type: r.type,
     }));
-    return etagged({ ret: 1, data }, ifNoneMatch);
   }
 }

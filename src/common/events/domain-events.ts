@@ -1,0 +1,28 @@
+/**
+ * Typed in-process events between domains (`@nestjs/event-emitter`, registered once in
+ * AppModule). An emitter states what changed in its own domain; listeners in other modules
+ * react, so neither imports the other's internals. Each event is a name constant plus a payload
+ * class; emit with `emitAsync(NAME, new Payload(...))` and await it where the caller's answer
+ * must already reflect the reaction (listeners run in process, before the promise settles).
+ *
+ * Listeners register with `{ suppressErrors: false }` so a failing reaction reaches the emitter
+ * and each emitter decides whether it is fatal (a purchase stands; an admin edit answers 500).
+ */
+
+/** A node's settings changed (admin create/update/disable); no id: every node. */
+export const NODES_CHANGED = 'nodes.changed';
+
+export class NodesChangedEvent {
+  constructor(readonly nodeId?: number) {}
+}
+
+/**
+ * Something that decides which nodes serve a user, and how, changed: enable flag, level, group,
+ * quota, limits, used traffic, expiry (admin edits, a committed purchase or renewal). No ids:
+ * any user.
+ */
+export const USERS_ENTITLEMENTS_CHANGED = 'users.entitlements-changed';
+
+export class UsersEntitlementsChangedEvent {
+  constructor(readonly userIds?: number[]) {}
+}
