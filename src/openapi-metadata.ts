@@ -441,6 +441,21 @@ export default async () => {
                 description:
                   'Recent online/stats snapshots from Redis (null once their TTL lapsed).',
               },
+              protocol: {
+                required: true,
+                type: () => Object,
+                nullable: true,
+                description:
+                  'What the node serves, as agents and subscriptions read it; null when it cannot be read.',
+              },
+              protocol_problems: {
+                required: true,
+                type: 'object',
+                additionalProperties: { type: 'string' },
+                nullable: true,
+                description:
+                  'Why `protocol` is null (field \u2192 problem), for adopted rows saved by other tools.',
+              },
             },
           },
         ],

@@ -249,6 +249,106 @@ describe('admin nodes and detect rules (e2e)', () => {
       .expect(404);
   });
 
+  it('shows each node back as the protocol model reads it (seed query form, Hysteria2)', async () => {
+    const seed = await t
+      .http()
+      .post(`${API}/admin/nodes`)
+      .set(admin.auth)
+      .send({
+        name: 'Seed VMess',
+        sort: 11,
+        server:
+          'add=v1.example.com&port=8443&net=ws&path=/v&host=cdn.example.com&tls=tls',
+      })
+      .expect(201);
+    expect(seed.body.data.protocol).toMatchObject({
+      protocol: 'vmess',
+      address: 'v1.example.com',
+      port: 8443,
+      transport: { network: 'ws', path: '/v', host: 'cdn.example.com' },
+      security: { type: 'tls' },
+    });
+    const hy2 = await t
+      .http()
+      .post(`${API}/admin/nodes`)
+      .set(admin.auth)
+      .send({
+        name: 'HY2',
+        sort: 15,
+        server: '2001:db8::10',
+        custom_config: {
+          offset_port_user: '8443',
+          obfs: 'salamander',
+          obfs_password: 'p',
+        },
+      })
+      .expect(201);
+    expect(hy2.body.data.protocol).toMatchObject({
+      protocol: 'hysteria2',
+      address: '2001:db8::10',
+      port: 8443,
+      obfs: { type: 'salamander', password: 'p' },
+    });
+    expect(hy2.body.data.protocol_problems).toBeNull();
+  });
+
+  it.each([
+    [
+      'Reality without a public key',
+      { sort: 13, custom_config: { security: 'reality' } },
+      'custom_config.reality-opts',
+    ],
+    [
+      'Vision over ws',
+      { sort: 13, custom_config: { network: 'ws', flow: 'xtls-rprx-vision' } },
+      'custom_config.flow',
+    ],
+    [
+      'a Shadowsocks 2022 key of the wrong length',
+      {
+        sort: 1,
+        custom_config: {
+          method: '2022-blake3-aes-256-gcm',
+          server_key: 'YWJj',
+        },
+      },
+      'custom_config.server_key',
+    ],
+    ['an unsupported sort (SSR)', { sort: 5 }, 'sort'],
+    ['a server that is no host', { server: 'not a host!' }, 'server'],
+  ])(
+    'refuses %s per protocol (400 naming the field), saving nothing',
+    async (_case, patch, field) => {
+      const before = await t.dataSource.getRepository(SsNode).count();
+      const res = await t
+        .http()
+        .post(`${API}/admin/nodes`)
+        .set(admin.auth)
+        .send({ ...validNode, ...patch });
+      expect(res.status).toBe(400);
+      expect(Object.keys(res.body.errors)).toContain(field);
+      expect(await t.dataSource.getRepository(SsNode).count()).toBe(before);
+    },
+  );
+
+  it('an update is checked against the node it produces; a refused one changes nothing', async () => {
+    const node = await createNode(t.dataSource, {
+      sort: 14,
+      server: 'tj.example.com',
+    });
+    const res = await t
+      .http()
+      .patch(`${API}/admin/nodes/${node.id}`)
+      .set(admin.auth)
+      .send({ sort: 1, custom_config: { server_key: 'short' } });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.errors)).toContain('custom_config.server_key');
+    const after = await t.dataSource
+      .getRepository(SsNode)
+      .findOneByOrFail({ id: node.id });
+    expect(after.sort).toBe(14);
+  });
+
   it('a non-admin gets 403', async () => {
     const user = await signUp(t);
     await t.http().get(`${API}/admin/nodes`).set(user.auth).expect(403);

@@ -84,9 +84,16 @@ describe('node API: SSPanel /mod_mu dialect (e2e)', () => {
       server: 'node.example.com',
       type: expect.any(String),
     });
+    // The stored keys with XrayR's types, overlaid with what the node protocol model resolved
+    // (alter_id: XrayR's strconv.Atoi fails the whole node on an absent one).
     expect(data.custom_config).toEqual({
       offset_port_node: '443',
+      offset_port_user: '443',
       network: 'ws',
+      path: '/',
+      security: 'none',
+      enable_vless: '0',
+      alter_id: '0',
       verify_cert: true,
     });
 

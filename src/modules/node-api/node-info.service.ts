@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { SSPANEL_API_VERSION, SSPANEL_APP_NAME } from './node-api.constants.js';
 import { nodeNotFound } from '../node/node.exception.js';
 import { EtaggedReply, etagged } from './etag.js';
 import { NodeConfigRow, NodeRepository } from '../node/node.repository.js';
 import { NodeStateService } from '../node/node-state.service.js';
 import { NodeTelemetryService } from '../node/node-telemetry.service.js';
-import { normalizeCustomConfig } from '../node/custom-config.js';
+import { agentCustomConfig } from '../node/protocol/index.js';
 
 /** Seed `GET /node/info/:node_id`. */
 export interface SeedNodeInfo {
@@ -28,6 +28,8 @@ export interface SeedNodeInfo {
 /** A node's configuration (and its audit rules) as each dialect shows it to its agent. */
 @Injectable()
 export class NodeInfoService {
+  private readonly logger = new Logger(NodeInfoService.name);
+
   constructor(
     private readonly nodes: NodeRepository,
     private readonly state: NodeStateService,
@@ -58,7 +60,7 @@ export class NodeInfoService {
       traffic_rate: node.trafficRate,
       sort: node.sort,
       server: node.server,
-      custom_config: normalizeCustomConfig(node.customConfig),
+      custom_config: this.customConfig(node),
       type: SSPANEL_APP_NAME,
       version: SSPANEL_API_VERSION,
     };
@@ -77,11 +79,22 @@ export class NodeInfoService {
       node_group: node.nodeGroup,
       traffic_rate: node.trafficRate,
       sort: node.sort,
-      custom_config: normalizeCustomConfig(node.customConfig),
+      custom_config: this.customConfig(node),
       online: this.state.isOnline(node.nodeHeartbeat),
       node_heartbeat: node.nodeHeartbeat,
       node_online: node.nodeOnline,
     };
+  }
+
+  /** The stored settings overlaid with what the node protocol model resolved. */
+  private customConfig(node: NodeConfigRow): Record<string, unknown> {
+    const { config, problems } = agentCustomConfig(node);
+    if (problems) {
+      this.logger.warn(
+        `node ${node.id}: settings the protocol model cannot read, sent as stored: ${JSON.stringify(problems)}`,
+      );
+    }
+    return config;
   }
 
   private async find(nodeId: number): Promise<NodeConfigRow> {

@@ -19,12 +19,38 @@ import {
   nodeNotFound,
 } from './node.exception.js';
 import { NodeRepository } from './node.repository.js';
+import { type NodeSource, readNodeProtocol } from './protocol/index.js';
 import { NodeStateService } from './node-state.service.js';
 import {
   AdminNodeCreateDto,
   AdminNodeDto,
   AdminNodeUpdateDto,
 } from './dto/admin-node.dto.js';
+
+/** What an insert sets when the operator leaves it out (see NodeRepository.insert). */
+const NEW_NODE_DEFAULTS: Omit<NodeSource, 'name' | 'server' | 'sort'> = {
+  id: 0,
+  method: 'aes-256-gcm',
+  customConfig: null,
+  trafficRate: 1,
+  nodeClass: 0,
+  nodeGroup: 0,
+  nodeSpeedlimit: 0,
+};
+
+/**
+ * The node as it would be stored must read as a protocol the agents and subscriptions serve:
+ * 400 with a problem per field otherwise, nothing saved.
+ */
+function assertReadable(source: NodeSource): void {
+  const reading = readNodeProtocol(source);
+  if (reading.ok) return;
+  throw new CommonException(
+    CommonErrorCode.VALIDATION_FAILED,
+    `Invalid input: ${Object.values(reading.problems).join('; ')}`,
+    reading.problems,
+  );
+}
 
 /** Operator actions on nodes; every change is announced (NODES_CHANGED: agents' caches drop). */
 @Injectable()
@@ -51,7 +77,10 @@ export class AdminNodeService {
   }
 
   async create(dto: AdminNodeCreateDto): Promise<AdminNodeDto> {
-    const id = await this.nodes.insert(this.toColumns(dto));
+    const values = this.toColumns(dto);
+    assertReadable({ ...NEW_NODE_DEFAULTS, ...values } as NodeSource);
+    const id = await this.nodes.insert(values);
+    await this.events.emitAsync(NODES_CHANGED, new NodesChangedEvent(id));
     return this.get(id);
   }
 
@@ -63,6 +92,9 @@ export class AdminNodeService {
         'Give at least one field to change',
       );
     }
+    const current = await this.nodes.findById(id);
+    if (!current) throw nodeNotFound(id);
+    assertReadable({ ...current, ...values });
     if (!(await this.nodes.update(id, values))) throw nodeNotFound(id);
     await this.events.emitAsync(NODES_CHANGED, new NodesChangedEvent(id));
     return this.get(id);
@@ -80,6 +112,7 @@ export class AdminNodeService {
       this.state.isOnline(node.nodeHeartbeat),
       live,
       normalizeCustomConfig(node.customConfig),
+      readNodeProtocol(node),
     );
   }
 

@@ -13,12 +13,14 @@ import {
 import { PartialType } from '@nestjs/swagger';
 import { SsNode } from '../../../database/entities/index.js';
 import type { NodeLiveState } from '../node-state.service.js';
+import type { NodeProtocol, NodeReading } from '../protocol/index.js';
 import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto.js';
 
-/** 0 SS, 1–9 SSR, 11 VMess, 13 VLESS, 14 Trojan (legacy `ss_node.sort`). */
-export const NODE_SORTS = [
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-] as const;
+/**
+ * `ss_node.sort` values the node protocol model serves: 0 Shadowsocks, 1 Shadowsocks 2022,
+ * 2 TUIC v5, 11 VMess (VLESS with `enable_vless`), 13 VLESS, 14 Trojan, 15 Hysteria2.
+ */
+export const NODE_SORTS = [0, 1, 2, 11, 13, 14, 15] as const;
 
 export class AdminNodeQueryDto extends PaginationQueryDto {}
 
@@ -126,12 +128,17 @@ export class AdminNodeDto {
   custom_config: Record<string, unknown>;
   /** Recent online/stats snapshots from Redis (null once their TTL lapsed). */
   live: NodeLiveState;
+  /** What the node serves, as agents and subscriptions read it; null when it cannot be read. */
+  protocol: NodeProtocol | null;
+  /** Why `protocol` is null (field → problem), for adopted rows saved by other tools. */
+  protocol_problems: Record<string, string> | null;
 
   static from(
     n: SsNode,
     online: boolean,
     live: NodeLiveState,
     customConfig: Record<string, unknown>,
+    reading: NodeReading,
   ): AdminNodeDto {
     return {
       id: n.id,
@@ -154,6 +161,8 @@ export class AdminNodeDto {
       node_online: n.nodeOnline,
       custom_config: customConfig,
       live,
+      protocol: reading.ok ? reading.node : null,
+      protocol_problems: reading.ok ? null : reading.problems,
     };
   }
 }

@@ -7,3 +7,4 @@ export {
   type ProxyUser,
 } from './client-credentials.js';
 export { hostForUri, isValidAddress } from './node-address.js';
+export { agentCustomConfig, xrayrCustomConfig } from './xrayr-custom-config.js';
