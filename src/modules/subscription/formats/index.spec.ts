@@ -1,9 +1,12 @@
+import { parse } from 'yaml';
 import {
   EXTRA_ROWS,
+  USER,
   VECTOR_ROWS,
   entry,
   profile,
 } from '../../../../test/fixtures/subscription/profile-fixtures.js';
+import { bodyLines } from '../../../../test/fixtures/subscription/share-links.js';
 import {
   FORMAT_NAMES,
   RENDERERS,
@@ -50,5 +53,82 @@ describe('RENDERERS', () => {
       RENDERERS.v2ray(input()).body,
     );
     expect(renderV2rayCoreJson(input()).body).not.toContain('reality');
+  });
+});
+
+describe('Shadowsocks methods a client cannot build are left out (they would fail the profile)', () => {
+  const withMethod = (method: string, passwd = USER.passwd) =>
+    profile([entry(VECTOR_ROWS.V1, { ...USER, method, passwd })]);
+  const counts = (input: ReturnType<typeof withMethod>) => ({
+    v2ray: bodyLines(RENDERERS.v2ray(input).body).length,
+    sip008: (JSON.parse(RENDERERS.sip008(input).body) as { servers: unknown[] })
+      .servers.length,
+    clash: (parse(RENDERERS.clash(input).body) as { proxies: unknown[] })
+      .proxies.length,
+    legacyClash: (
+      parse(renderLegacyClash(input).body) as { proxies: unknown[] }
+    ).proxies.length,
+    singbox: (
+      JSON.parse(RENDERERS.singbox(input).body) as {
+        outbounds: { type: string }[];
+      }
+    ).outbounds.filter((o) => o.type === 'shadowsocks').length,
+    v2rayJson: (
+      JSON.parse(RENDERERS['v2ray-json'](input).body) as {
+        outbounds: { protocol: string }[];
+      }
+    ).outbounds.filter((o) => o.protocol === 'shadowsocks').length,
+  });
+
+  it('an AEAD method is in every format', () => {
+    expect(counts(withMethod('aes-128-gcm'))).toEqual({
+      v2ray: 1,
+      sip008: 1,
+      clash: 1,
+      legacyClash: 1,
+      singbox: 1,
+      v2rayJson: 1,
+    });
+  });
+
+  it('a stream cipher is left out of v2ray-json only; an unknown one out of the configs', () => {
+    expect(counts(withMethod('aes-256-cfb'))).toEqual({
+      v2ray: 1,
+      sip008: 1,
+      clash: 1,
+      legacyClash: 1,
+      singbox: 1,
+      v2rayJson: 0,
+    });
+    expect(counts(withMethod('bf-cfb'))).toEqual({
+      v2ray: 1,
+      sip008: 1,
+      clash: 0,
+      legacyClash: 0,
+      singbox: 0,
+      v2rayJson: 0,
+    });
+  });
+
+  it('a 2022 method on a sort-0 node with a plain passwd is left out everywhere', () => {
+    expect(
+      counts(withMethod('2022-blake3-aes-128-gcm', 'plain-password')),
+    ).toEqual({
+      v2ray: 0,
+      sip008: 0,
+      clash: 0,
+      legacyClash: 0,
+      singbox: 0,
+      v2rayJson: 0,
+    });
+    const key = Buffer.alloc(16, 1).toString('base64');
+    expect(counts(withMethod('2022-blake3-aes-128-gcm', key))).toEqual({
+      v2ray: 1,
+      sip008: 1,
+      clash: 1,
+      legacyClash: 0,
+      singbox: 1,
+      v2rayJson: 1,
+    });
   });
 });

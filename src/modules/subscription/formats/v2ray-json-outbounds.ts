@@ -6,6 +6,7 @@ import type {
   VmessNode,
 } from '../../node/protocol/index.js';
 import type { ProfileEntry } from './profile.js';
+import { usableMethod } from './shadowsocks-ciphers.js';
 
 /** One v2ray/Xray outbound object (`outbounds[]` of a v4-style JSON config). */
 export type V2rayOutbound = Record<string, unknown>;
@@ -75,8 +76,8 @@ function shadowsocks(
   const { node, credentials } = entry;
   // v2ray and Xray have no SIP003 plugin host.
   if (node.protocol === 'shadowsocks' && node.plugin) return null;
-  const method = credentials.method;
-  if (!method || !CIPHERS[core].has(method)) return null;
+  const method = usableMethod(entry, CIPHERS[core]);
+  if (!method) return null;
   return {
     tag,
     protocol: 'shadowsocks',
