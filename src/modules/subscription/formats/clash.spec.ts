@@ -435,6 +435,20 @@ describe('clash (mihomo / Clash Meta)', () => {
     ]);
   });
 
+  it('values stay strings for a YAML 1.1 reader (Dreamacro Clash uses yaml.v2)', () => {
+    const odd = entry({
+      ...VECTOR_ROWS.V1,
+      name: 'no',
+      server: '1:2:3:4:5:6:7:8',
+    });
+    const body = renderClash(profile([odd]), { meta: false }).body;
+    const config = parse(body, { version: '1.1' }) as Config;
+    expect(config.proxies[0]).toMatchObject({
+      name: 'no',
+      server: '1:2:3:4:5:6:7:8',
+    });
+  });
+
   it('a comma in the title cannot break the MATCH rule', () => {
     expect(rendered([entry(VECTOR_ROWS.V1)], true, 'A, B').rules).toEqual([
       'MATCH,A  B',
