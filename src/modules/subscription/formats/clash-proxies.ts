@@ -10,31 +10,15 @@ import type {
   VmessNode,
 } from '../../node/protocol/index.js';
 import { isObfsPlugin, parsePluginOptions } from './format-helpers.js';
+import {
+  LEGACY_CLASH_CIPHERS,
+  MIHOMO_CIPHERS,
+  usableMethod,
+} from './shadowsocks-ciphers.js';
 import type { ProfileEntry } from './profile.js';
 
 /** One entry of Clash's `proxies:` list, keyed as mihomo's `adapter/outbound/*.go` tags say. */
 export type ClashProxy = Record<string, unknown>;
-
-/**
- * The ciphers Dreamacro's Clash (non-Meta) accepts (`transport/shadowsocks/core/cipher.go`):
- * anything else, 2022 included, makes the whole profile fail to load.
- */
-const LEGACY_CLASH_CIPHERS = new Set([
-  'aes-128-gcm',
-  'aes-192-gcm',
-  'aes-256-gcm',
-  'chacha20-ietf-poly1305',
-  'xchacha20-ietf-poly1305',
-  'aes-128-cfb',
-  'aes-192-cfb',
-  'aes-256-cfb',
-  'aes-128-ctr',
-  'aes-192-ctr',
-  'aes-256-ctr',
-  'rc4-md5',
-  'chacha20-ietf',
-  'xchacha20',
-]);
 
 /** The proxy for one entry, or null when this Clash flavour cannot carry it. */
 export function clashProxy(
@@ -76,8 +60,11 @@ function shadowsocks(
   common: Common,
   meta: boolean,
 ): ClashProxy | null {
-  const cipher = entry.credentials.method;
-  if (!cipher || (!meta && !LEGACY_CLASH_CIPHERS.has(cipher))) return null;
+  const cipher = usableMethod(
+    entry,
+    meta ? MIHOMO_CIPHERS : LEGACY_CLASH_CIPHERS,
+  );
+  if (!cipher) return null;
   const proxy: ClashProxy = {
     ...common,
     type: 'ss',
@@ -117,11 +104,13 @@ function clashPlugin(plugin: {
   return null;
 }
 
-function ss2022(entry: ProfileEntry, common: Common): ClashProxy {
+function ss2022(entry: ProfileEntry, common: Common): ClashProxy | null {
+  const cipher = usableMethod(entry, MIHOMO_CIPHERS);
+  if (!cipher) return null;
   return {
     ...common,
     type: 'ss',
-    cipher: entry.credentials.method,
+    cipher,
     password: entry.credentials.password,
     udp: true,
   };

@@ -35,7 +35,13 @@ export function renderClash(
     rules: [`MATCH,${selectName}`],
   };
   return {
-    body: stringify(config, { lineWidth: 0 }),
+    // Quoted values: a YAML 1.1 reader (Dreamacro Clash's yaml.v2) would read an IPv6 address
+    // such as 1:2:3:4:5:6:7:8 as a base-60 integer, or a name like `no` as a boolean.
+    body: stringify(config, {
+      lineWidth: 0,
+      defaultKeyType: 'PLAIN',
+      defaultStringType: 'QUOTE_DOUBLE',
+    }),
     contentType: 'text/yaml; charset=utf-8',
     extension: 'yaml',
   };

@@ -10,7 +10,11 @@ export { renderClash, type ClashOptions } from './clash.js';
 export { renderSingbox } from './singbox.js';
 export { renderSip008 } from './sip008.js';
 export { renderV2ray, renderSeedLinks } from './v2ray.js';
-export { renderV2rayJson } from './v2ray-json.js';
+export {
+  renderV2rayJson,
+  type V2rayCore,
+  type V2rayJsonOptions,
+} from './v2ray-json.js';
 export { uriLink, uriLinks } from './uri-links.js';
 
 /** The renderer of each `/sub/:token/:format` format. */
@@ -19,12 +23,16 @@ export const RENDERERS: Record<FormatName, ProfileRenderer> = {
   singbox: renderSingbox,
   v2ray: renderV2ray,
   sip008: renderSip008,
-  'v2ray-json': renderV2rayJson,
+  'v2ray-json': (input) => renderV2rayJson(input, { core: 'xray' }),
 };
 
 /** Dreamacro's Clash (UA `clash` without a Meta marker): ss, vmess and trojan only. */
 export const renderLegacyClash: ProfileRenderer = (input) =>
   renderClash(input, { meta: false });
+
+/** `v2ray-json` for v2ray-core 4.x clients (no Reality, Vision, 2022, grpc, httpupgrade). */
+export const renderV2rayCoreJson: ProfileRenderer = (input) =>
+  renderV2rayJson(input, { core: 'v2ray' });
 
 /** The seed route `/link/:token`: the base64 list joined by `\n`. */
 export const renderSeedLinkList: ProfileRenderer = renderSeedLinks;

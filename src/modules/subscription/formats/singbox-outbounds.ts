@@ -8,6 +8,7 @@ import type {
 } from '../../node/protocol/index.js';
 import { isObfsPlugin } from './format-helpers.js';
 import type { ProfileEntry } from './profile.js';
+import { SINGBOX_CIPHERS, usableMethod } from './shadowsocks-ciphers.js';
 
 /** One sing-box outbound, keyed as SagerNet/sing-box `option/*.go` json tags say. */
 export type SingboxOutbound = Record<string, unknown>;
@@ -22,13 +23,16 @@ export function singboxOutbound(
   switch (node.protocol) {
     case 'shadowsocks':
       return shadowsocks(entry, node, server);
-    case 'shadowsocks2022':
+    case 'shadowsocks2022': {
+      const method = usableMethod(entry, SINGBOX_CIPHERS);
+      if (!method) return null;
       return {
         type: 'shadowsocks',
         ...server,
-        method: credentials.method,
+        method,
         password: credentials.password,
       };
+    }
     case 'vmess':
     case 'vless':
     case 'trojan': {
@@ -68,8 +72,9 @@ function shadowsocks(
   node: ShadowsocksNode,
   server: Server,
 ): SingboxOutbound | null {
-  const { method, password } = entry.credentials;
+  const method = usableMethod(entry, SINGBOX_CIPHERS);
   if (!method) return null;
+  const { password } = entry.credentials;
   const outbound: SingboxOutbound = {
     type: 'shadowsocks',
     ...server,

@@ -1,5 +1,6 @@
 import type { ProfileEntry, ProfileInput, RenderedProfile } from './profile.js';
 import { uniqueNames } from './format-helpers.js';
+import { usableMethod } from './shadowsocks-ciphers.js';
 
 /** One SIP008 server (shadowsocks-org SIP008: Online Configuration Delivery). */
 export interface Sip008Server {
@@ -26,7 +27,7 @@ export function renderSip008(input: ProfileInput): RenderedProfile {
     (e) =>
       (e.node.protocol === 'shadowsocks' ||
         e.node.protocol === 'shadowsocks2022') &&
-      Boolean(e.credentials.method),
+      usableMethod(e) !== null,
   );
   const names = uniqueNames(entries);
   const doc: Sip008Document = {

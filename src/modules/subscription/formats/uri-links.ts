@@ -13,6 +13,7 @@ import {
 } from '../../node/protocol/index.js';
 import { base64, base64Url, rawUrlEncode } from './format-helpers.js';
 import type { ProfileEntry } from './profile.js';
+import { usableMethod } from './shadowsocks-ciphers.js';
 
 type Query = [key: string, value: string][];
 
@@ -60,8 +61,9 @@ function shadowsocksLink(
   entry: ProfileEntry,
   legacy?: ShadowsocksNode,
 ): string | null {
-  const { method, password } = entry.credentials;
+  const method = usableMethod(entry);
   if (!method) return null;
+  const { password } = entry.credentials;
   const userinfo = base64Url(`${method}:${password}`);
   const plugin = legacy?.plugin;
   const pluginPart = plugin

@@ -6,51 +6,78 @@ import type {
   VmessNode,
 } from '../../node/protocol/index.js';
 import type { ProfileEntry } from './profile.js';
+import { usableMethod } from './shadowsocks-ciphers.js';
 
 /** One v2ray/Xray outbound object (`outbounds[]` of a v4-style JSON config). */
 export type V2rayOutbound = Record<string, unknown>;
 
-/**
- * Shadowsocks ciphers v2ray 4.x and Xray both build (v2ray `proxy/shadowsocks/config.go`),
- * plus Xray's 2022 and xchacha20 methods; the stream ciphers Xray dropped are left out.
- */
-const CIPHERS = new Set([
+/** Which core reads the config: Xray (v2rayN, v2rayNG…) or v2ray-core 4.x (Debian's v2ray). */
+export type V2rayCore = 'xray' | 'v2ray';
+
+/** AEAD ciphers both cores build (v2ray 4.34 `infra/conf/shadowsocks.go`, Xray likewise). */
+const AEAD_CIPHERS = [
   'aes-128-gcm',
   'aes-256-gcm',
   'chacha20-poly1305',
   'chacha20-ietf-poly1305',
-  'xchacha20-poly1305',
-  'xchacha20-ietf-poly1305',
-  '2022-blake3-aes-128-gcm',
-  '2022-blake3-aes-256-gcm',
-  '2022-blake3-chacha20-poly1305',
-]);
+];
+
+/** Xray adds xchacha20 and the 2022 methods; the stream ciphers it dropped are left out. */
+const CIPHERS: Record<V2rayCore, ReadonlySet<string>> = {
+  v2ray: new Set(AEAD_CIPHERS),
+  xray: new Set([
+    ...AEAD_CIPHERS,
+    'xchacha20-poly1305',
+    'xchacha20-ietf-poly1305',
+    '2022-blake3-aes-128-gcm',
+    '2022-blake3-aes-256-gcm',
+    '2022-blake3-chacha20-poly1305',
+  ]),
+};
 
 /** The outbound for one entry, or null when v2ray/Xray cannot carry it. */
 export function v2rayOutbound(
   entry: ProfileEntry,
   tag: string,
+  core: V2rayCore,
 ): V2rayOutbound | null {
   const { node } = entry;
   switch (node.protocol) {
     case 'shadowsocks':
     case 'shadowsocks2022':
-      return shadowsocks(entry, tag);
+      return shadowsocks(entry, tag, core);
     case 'vmess':
     case 'vless':
     case 'trojan':
-      return streamOutbound(entry, node, tag);
+      return core === 'v2ray' && !v2rayCoreCarries(node)
+        ? null
+        : streamOutbound(entry, node, tag);
     default:
       return null;
   }
 }
 
-function shadowsocks(entry: ProfileEntry, tag: string): V2rayOutbound | null {
+/**
+ * v2ray 4.34 has no grpc (4.36+) or httpupgrade transport, and it loads Reality and Vision
+ * settings without error but ignores them, which would make a plaintext entry: left out.
+ */
+function v2rayCoreCarries(node: VmessNode | VlessNode | TrojanNode): boolean {
+  const { network } = node.transport;
+  if (network === 'grpc' || network === 'httpupgrade') return false;
+  if (node.security.type === 'reality') return false;
+  return !(node.protocol === 'vless' && node.flow);
+}
+
+function shadowsocks(
+  entry: ProfileEntry,
+  tag: string,
+  core: V2rayCore,
+): V2rayOutbound | null {
   const { node, credentials } = entry;
   // v2ray and Xray have no SIP003 plugin host.
   if (node.protocol === 'shadowsocks' && node.plugin) return null;
-  const method = credentials.method;
-  if (!method || !CIPHERS.has(method)) return null;
+  const method = usableMethod(entry, CIPHERS[core]);
+  if (!method) return null;
   return {
     tag,
     protocol: 'shadowsocks',

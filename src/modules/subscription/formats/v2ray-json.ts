@@ -1,6 +1,17 @@
 import { uniqueNames } from './format-helpers.js';
 import type { ProfileInput, RenderedProfile } from './profile.js';
-import { type V2rayOutbound, v2rayOutbound } from './v2ray-json-outbounds.js';
+import {
+  type V2rayCore,
+  type V2rayOutbound,
+  v2rayOutbound,
+} from './v2ray-json-outbounds.js';
+
+export type { V2rayCore } from './v2ray-json-outbounds.js';
+
+export interface V2rayJsonOptions {
+  /** `xray` (default): every entry Xray carries; `v2ray`: only what v2ray-core 4.x runs. */
+  core: V2rayCore;
+}
 
 const SOCKS_PORT = 10808;
 const HTTP_PORT = 10809;
@@ -24,10 +35,13 @@ const PRIVATE_CIDRS = [
  * one outbound per entry (the first is the default), direct and block. Xray syntax for
  * Reality/Vision/2022; vmess, vless+tls, trojan and AEAD Shadowsocks stay valid for v2ray 4.x.
  */
-export function renderV2rayJson(input: ProfileInput): RenderedProfile {
+export function renderV2rayJson(
+  input: ProfileInput,
+  options: V2rayJsonOptions = { core: 'xray' },
+): RenderedProfile {
   const tags = uniqueNames(input.entries, RESERVED_TAGS);
   const proxies = input.entries
-    .map((entry, i) => v2rayOutbound(entry, tags[i]))
+    .map((entry, i) => v2rayOutbound(entry, tags[i], options.core))
     .filter((o): o is V2rayOutbound => o !== null);
   const config = {
     log: { loglevel: 'warning' },
