@@ -7,7 +7,6 @@ import {
   refreshCatalog,
   subscribe,
   Subscribed,
-  withInterimRenderers,
 } from '../factories/subscription.factory.js';
 import { signUp, signUpAdmin, updateUser } from '../factories/user.factory.js';
 import {
@@ -31,7 +30,7 @@ describe('subscriptions (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ override: withInterimRenderers });
+    t = await createTestApp();
   });
   afterAll(async () => {
     await t?.close();

@@ -1,17 +1,8 @@
-import type { TestingModuleBuilder } from '@nestjs/testing';
 import { User } from '../../src/database/entities/index.js';
 import { NodeCatalogService } from '../../src/modules/node/catalog/index.js';
-import { PROFILE_RENDERERS } from '../../src/modules/subscription/subscription-renderers.js';
-import { INTERIM_RENDERERS } from '../utils/interim-renderers.js';
 import { API, TestApp } from '../utils/test-app.js';
 import { daysFromNow } from './node.factory.js';
 import { SignedInUser, signUp, updateUser } from './user.factory.js';
-
-/** TEMPORARY (until the real renderers land): boots the app with the interim renderers. */
-export const withInterimRenderers = (
-  builder: TestingModuleBuilder,
-): TestingModuleBuilder =>
-  builder.overrideProvider(PROFILE_RENDERERS).useValue(INTERIM_RENDERERS);
 
 export interface Subscribed extends SignedInUser {
   token: string;

@@ -1,8 +1,13 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { OnEvent } from '@nestjs/event-emitter';
 import type { Cache } from 'cache-manager';
 import { randomUUID } from 'node:crypto';
+import {
+  USERS_ENTITLEMENTS_CHANGED,
+  UsersEntitlementsChangedEvent,
+} from '../../common/events/domain-events.js';
 import { subscriptionConfig } from '../../config/index.js';
 import type { RenderedProfile } from './formats/profile.js';
 
@@ -88,6 +93,15 @@ export class SubscriptionCacheService {
       randomUUID(),
       GENERATION_TTL_MS,
     );
+  }
+
+  /** Purchases, renewals, admin edits, expiry: the named users' bodies, or every body. */
+  @OnEvent(USERS_ENTITLEMENTS_CHANGED, { suppressErrors: false })
+  async onEntitlementsChanged(
+    event: UsersEntitlementsChangedEvent,
+  ): Promise<void> {
+    if (event.userIds === undefined) await this.invalidateAll();
+    else await Promise.all(event.userIds.map((id) => this.invalidateUser(id)));
   }
 
   /** Drops every cached body (a node changed, or many users did). */

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { NodeCacheService } from '../node-api/node-cache.service.js';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import {
+  USERS_ENTITLEMENTS_CHANGED,
+  UsersEntitlementsChangedEvent,
+} from '../../common/events/domain-events.js';
 import type { Subscriber } from './subscription-content.js';
-import { SubscriptionCacheService } from './subscription-cache.service.js';
 import {
   type IpVerdict,
   SubscriptionFetchCounter,
@@ -20,8 +23,7 @@ export class SubscriptionGuardService {
     private readonly counter: SubscriptionFetchCounter,
     private readonly policy: SubscriptionIpPolicy,
     private readonly repository: SubscriptionRepository,
-    private readonly cache: SubscriptionCacheService,
-    private readonly nodeCache: NodeCacheService,
+    private readonly events: EventEmitter2,
   ) {}
 
   /** Counts this fetch; says whether it warned or suspended the account. */
@@ -44,11 +46,12 @@ export class SubscriptionGuardService {
       return 'warned';
     }
     // Conditional: of concurrent fetches past the threshold, one suspends and tells the others.
-    if (await this.repository.disable(subscriber.id, warning)) {
-      await this.cache.invalidateUser(subscriber.id);
-      // The nodes' user lists must drop the account now, not one cache TTL later.
-      await this.nodeCache.invalidate();
-    }
+    // The nodes' user lists (and this user's cached bodies) must drop the account now.
+    if (await this.repository.disable(subscriber.id, warning))
+      await this.events.emitAsync(
+        USERS_ENTITLEMENTS_CHANGED,
+        new UsersEntitlementsChangedEvent([subscriber.id]),
+      );
     return 'disabled';
   }
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { NodeApiModule } from '../node-api/node-api.module.js';
 import { NodeCatalogModule } from '../node/catalog/index.js';
 import { SubscriptionAdminController } from './subscription-admin.controller.js';
 import { SubscriptionCacheService } from './subscription-cache.service.js';
@@ -11,8 +10,8 @@ import {
 } from './subscription-fetch-counter.js';
 import { SubscriptionGuardService } from './subscription-guard.service.js';
 import {
-  PENDING_RENDERERS,
   PROFILE_RENDERERS,
+  SUBSCRIPTION_RENDERERS,
 } from './subscription-renderers.js';
 import { SubscriptionTokenService } from './subscription-token.service.js';
 import { SubscriptionController } from './subscription.controller.js';
@@ -21,11 +20,11 @@ import { SubscriptionService } from './subscription.service.js';
 
 /**
  * Subscriptions: each user's token (`link`, type 11), the profile routes clients import, the
- * per-user body cache and the anti-leak counters. Exports the cache so other domains can drop
- * a user's bodies.
+ * per-user body cache (dropped on USERS_ENTITLEMENTS_CHANGED; node changes reach it through
+ * the catalog) and the anti-leak counters.
  */
 @Module({
-  imports: [NodeCatalogModule, NodeApiModule],
+  imports: [NodeCatalogModule],
   controllers: [
     SubscriptionController,
     SubscriptionAdminController,
@@ -40,8 +39,7 @@ import { SubscriptionService } from './subscription.service.js';
     SubscriptionIpPolicy,
     SubscriptionCacheService,
     SubscriptionRepository,
-    { provide: PROFILE_RENDERERS, useValue: PENDING_RENDERERS },
+    { provide: PROFILE_RENDERERS, useValue: SUBSCRIPTION_RENDERERS },
   ],
-  exports: [SubscriptionCacheService],
 })
 export class SubscriptionModule {}

@@ -1,7 +1,9 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import type { Cache } from 'cache-manager';
 import { createHash, randomUUID } from 'node:crypto';
+import { NODES_CHANGED } from '../../../common/events/domain-events.js';
 import { type NodeProtocol, readNodeProtocol } from '../protocol/index.js';
 import { NodeCatalogRepository } from './node-catalog.repository.js';
 
@@ -29,7 +31,8 @@ interface Loaded extends NodeCatalog {
  * A node that does not read (bad `custom_config`, unknown sort) is logged and left out: one bad
  * row never breaks every user's subscription. `invalidate()` drops the copy here and bumps a
  * generation in the shared cache (Redis with REDIS_URL), which every replica compares on each
- * read: a node change is seen everywhere at once, for one small cache read per call.
+ * read: a node change is seen everywhere at once, for one small cache read per call. It runs
+ * on NODES_CHANGED, which admin node edits emit.
  */
 @Injectable()
 export class NodeCatalogService {
@@ -55,7 +58,8 @@ export class NodeCatalogService {
     return this.loadOnce(generation);
   }
 
-  /** Drops every replica's copy: call after creating, editing or disabling a node. */
+  /** Drops every replica's copy: a node was created, edited or disabled (NODES_CHANGED). */
+  @OnEvent(NODES_CHANGED, { suppressErrors: false })
   async invalidate(): Promise<void> {
     this.current = null;
     await this.cache.set(GENERATION_KEY, randomUUID(), GENERATION_TTL_MS);
