@@ -23,6 +23,7 @@ import { RedisModule } from './modules/redis/redis.module.js';
 import { ReferralModule } from './modules/referral/referral.module.js';
 import { SchedulerModule } from './modules/scheduler/scheduler.module.js';
 import { ShopModule } from './modules/shop/shop.module.js';
+import { SubscriptionModule } from './modules/subscription/subscription.module.js';
 import { UserModule } from './modules/user/user.module.js';
 
 @Module({
@@ -46,6 +47,7 @@ import { UserModule } from './modules/user/user.module.js';
     ShopModule,
     NodeModule,
     NodeApiModule,
+    SubscriptionModule,
     ReferralModule,
     // Resolved when the app is compiled: the boot-time env decides the debug route.
     forwardRef(() => PaymentModule.register()),

@@ -11,7 +11,10 @@ import { nodeFastPath } from './modules/node-api/node-fast-path.js';
 
 export const API_PREFIX = 'app/api/v0';
 
-/** Routes outside the API prefix: probes, metrics, docs and the SSPanel node dialect. */
+/**
+ * Routes outside the API prefix: probes, metrics, docs, the SSPanel node dialect and the
+ * subscription URLs clients import.
+ */
 export const UNPREFIXED_ROUTES = [
   { path: 'health', method: RequestMethod.GET },
   { path: 'ready', method: RequestMethod.GET },
@@ -20,11 +23,15 @@ export const UNPREFIXED_ROUTES = [
   { path: 'docs/{*rest}', method: RequestMethod.ALL },
   { path: 'docs-json', method: RequestMethod.GET },
   { path: 'mod_mu/{*rest}', method: RequestMethod.ALL },
+  { path: 'sub/{*rest}', method: RequestMethod.ALL },
+  { path: 'link/{*rest}', method: RequestMethod.ALL },
 ];
 
 /** Is this served path (`/health`, `/mod_mu/users`, ...) outside the API prefix? */
 export function isUnprefixedPath(path: string): boolean {
-  return /^\/(health|ready|metrics|docs|docs-json|mod_mu)(\/|$)/.test(path);
+  return /^\/(health|ready|metrics|docs|docs-json|mod_mu|sub|link)(\/|$)/.test(
+    path,
+  );
 }
 
 /** The node agents' routes: SSPanel's `/mod_mu` and the seed `/app/api/v0/node`. */

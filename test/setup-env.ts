@@ -32,3 +32,4 @@ if (base) {
 process.env.THROTTLE_AUTH_LIMIT ??= '100000';
 process.env.THROTTLE_PAYMENT_LIMIT ??= '100000';
 process.env.THROTTLE_NODE_LIMIT ??= '100000';
+process.env.THROTTLE_SUB_LIMIT ??= '100000';

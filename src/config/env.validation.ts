@@ -7,6 +7,7 @@ import { PaymentEnv } from './payment.config.js';
 import { RedisEnv } from './redis.config.js';
 import { ReferralEnv } from './referral.config.js';
 import { SchedulerEnv } from './scheduler.config.js';
+import { SubscriptionEnv } from './subscription.config.js';
 import { ThrottleEnv } from './throttle.config.js';
 
 /** Every validated env class; a new config area adds its class here. */
@@ -19,6 +20,7 @@ export const ENV_CLASSES: EnvClass[] = [
   PaymentEnv,
   ReferralEnv,
   SchedulerEnv,
+  SubscriptionEnv,
   ThrottleEnv,
 ];
 

@@ -6,6 +6,7 @@ import { paymentConfig } from './payment.config.js';
 import { redisConfig } from './redis.config.js';
 import { referralConfig } from './referral.config.js';
 import { schedulerConfig } from './scheduler.config.js';
+import { subscriptionConfig } from './subscription.config.js';
 import { throttleConfig } from './throttle.config.js';
 
 export {
@@ -17,6 +18,7 @@ export {
   redisConfig,
   referralConfig,
   schedulerConfig,
+  subscriptionConfig,
   throttleConfig,
 };
 
@@ -30,5 +32,6 @@ export const CONFIG_FACTORIES = [
   paymentConfig,
   referralConfig,
   schedulerConfig,
+  subscriptionConfig,
   throttleConfig,
 ];

@@ -27,6 +27,12 @@ export class ThrottleEnv {
   @IsInt()
   @Min(1)
   THROTTLE_NODE_LIMIT = 600;
+
+  /** Fetches of one subscription token per window (`/sub/:token…`, `/link/:token`). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  THROTTLE_SUB_LIMIT = 30;
 }
 
 export const throttleConfig = registerAs('throttle', () => {
@@ -36,5 +42,6 @@ export const throttleConfig = registerAs('throttle', () => {
     authLimit: env.THROTTLE_AUTH_LIMIT,
     paymentLimit: env.THROTTLE_PAYMENT_LIMIT,
     nodeLimit: env.THROTTLE_NODE_LIMIT,
+    subscriptionLimit: env.THROTTLE_SUB_LIMIT,
   };
 });

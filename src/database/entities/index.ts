@@ -6,6 +6,7 @@ import { Coupon } from './coupon.entity.js';
 import { DetectList } from './detect-list.entity.js';
 import { DetectLog } from './detect-log.entity.js';
 import { JobRun } from './job-run.entity.js';
+import { Link, SUBSCRIPTION_LINK_TYPE } from './link.entity.js';
 import { Payback } from './payback.entity.js';
 import { Paylist } from './paylist.entity.js';
 import { Shop } from './shop.entity.js';
@@ -27,6 +28,7 @@ export {
   DetectList,
   DetectLog,
   JobRun,
+  Link,
   Payback,
   Paylist,
   RechargeCode,
@@ -40,6 +42,7 @@ export {
   UserArchive,
   UserMoneyLog,
   UserTrafficLog,
+  SUBSCRIPTION_LINK_TYPE,
 };
 
 /** Every entity (one per table of data-model.md); `typeorm.options.ts` registers this list. */
@@ -64,4 +67,5 @@ export const ALL_ENTITIES = [
   JobRun,
   TrafficReport,
   UserArchive,
+  Link,
 ];

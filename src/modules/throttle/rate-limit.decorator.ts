@@ -4,7 +4,12 @@ import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard } from '@nestjs/throttler';
 
 /** The rate-limit budgets, each a named throttler (limits in the `throttle` config area). */
-export const RATE_LIMIT_POLICIES = ['auth', 'payment', 'node'] as const;
+export const RATE_LIMIT_POLICIES = [
+  'auth',
+  'payment',
+  'node',
+  'subscription',
+] as const;
 export type RateLimitPolicy = (typeof RATE_LIMIT_POLICIES)[number];
 
 const PolicyOf = Reflector.createDecorator<RateLimitPolicy>();
@@ -22,7 +27,8 @@ export function rateLimitPolicyOf(
 
 /**
  * Puts a route (or every route of a controller) under one rate-limit budget: `auth` per client
- * IP, `payment` per signed-in user, `node` per node. Route-level, so it runs after the global
+ * IP, `payment` per signed-in user, `node` per node, `subscription`
+ * per subscription token. Route-level, so it runs after the global
  * JWT guard and can key on the user.
  */
 export const RateLimit = (

@@ -17,17 +17,24 @@ interface TrackedRequest {
   params?: Record<string, unknown>;
 }
 
-/** Who a budget belongs to: the client address, the user, or the node (id + address). */
+/** Who a budget belongs to: the client address, the user, the node (id + address), the token. */
 const TRACKERS: Record<RateLimitPolicy, (req: TrackedRequest) => string> = {
   auth: (req) => `ip:${req.ip ?? ''}`,
   payment: (req) =>
     req.user?.id !== undefined ? `user:${req.user.id}` : `ip:${req.ip ?? ''}`,
   node: (req) => `node:${nodeIdOf(req)}@${req.ip ?? ''}`,
+  // The token, not the IP: a leaked URL fetched from many addresses shares one budget.
+  subscription: (req) => `token:${tokenOf(req)}`,
 };
 
 function nodeIdOf(req: TrackedRequest): string {
   const id = req.query?.node_id ?? req.params?.id;
   return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+}
+
+function tokenOf(req: TrackedRequest): string {
+  const token = req.params?.token;
+  return typeof token === 'string' ? token : '';
 }
 
 /** Storage for the library's ThrottlerModule (global), kept in its own module so it can inject Redis. */
@@ -54,6 +61,7 @@ class ThrottleStorageModule {}
           auth: config.authLimit,
           payment: config.paymentLimit,
           node: config.nodeLimit,
+          subscription: config.subscriptionLimit,
         };
         const throttlers: ThrottlerOptions[] = RATE_LIMIT_POLICIES.map(
           (policy) => ({

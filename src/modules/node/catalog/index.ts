@@ -1,0 +1,6 @@
+export { NodeCatalogModule } from './node-catalog.module.js';
+export {
+  type NodeCatalog,
+  NodeCatalogService,
+} from './node-catalog.service.js';
+export { type NodeAccessUser, userMayUseNode } from './node-access.js';

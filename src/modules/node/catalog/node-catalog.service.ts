@@ -1,0 +1,110 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import type { Cache } from 'cache-manager';
+import { createHash, randomUUID } from 'node:crypto';
+import { NODES_CHANGED } from '../../../common/events/domain-events.js';
+import { type NodeProtocol, readNodeProtocol } from '../protocol/index.js';
+import { NodeCatalogRepository } from './node-catalog.repository.js';
+
+/** The enabled nodes as the protocol model reads them, and a version naming this content. */
+export interface NodeCatalog {
+  /** In `sort`, then id order; rows with problems left out. */
+  readonly nodes: readonly NodeProtocol[];
+  /** A hash of `nodes`: equal on every replica that read the same rows. */
+  readonly version: string;
+}
+
+/** How long a replica keeps its parsed copy without a sign of change. */
+export const CATALOG_TTL_MS = 30_000;
+/** Shared generation, bumped by `invalidate()` so every replica reloads on its next read. */
+const GENERATION_KEY = 'node-catalog:generation';
+const GENERATION_TTL_MS = 30 * 86_400_000;
+
+interface Loaded extends NodeCatalog {
+  generation: string;
+  expiresAt: number;
+}
+
+/**
+ * Every enabled node read once into the protocol model and kept in process for a short TTL.
+ * A node that does not read (bad `custom_config`, unknown sort) is logged and left out: one bad
+ * row never breaks every user's subscription. `invalidate()` drops the copy here and bumps a
+ * generation in the shared cache (Redis with REDIS_URL), which every replica compares on each
+ * read: a node change is seen everywhere at once, for one small cache read per call. It runs
+ * on NODES_CHANGED, which admin node edits emit.
+ */
+@Injectable()
+export class NodeCatalogService {
+  private readonly logger = new Logger(NodeCatalogService.name);
+  private current: Loaded | null = null;
+  private loading: Promise<Loaded> | null = null;
+
+  constructor(
+    private readonly repository: NodeCatalogRepository,
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+  ) {}
+
+  /** The current catalog (reloaded when stale or invalidated anywhere). */
+  async list(): Promise<NodeCatalog> {
+    const generation = await this.sharedGeneration();
+    const current = this.current;
+    if (
+      current &&
+      current.generation === generation &&
+      current.expiresAt > Date.now()
+    )
+      return current;
+    return this.loadOnce(generation);
+  }
+
+  /** Drops every replica's copy: a node was created, edited or disabled (NODES_CHANGED). */
+  @OnEvent(NODES_CHANGED, { suppressErrors: false })
+  async invalidate(): Promise<void> {
+    this.current = null;
+    await this.cache.set(GENERATION_KEY, randomUUID(), GENERATION_TTL_MS);
+  }
+
+  private async sharedGeneration(): Promise<string> {
+    try {
+      return (await this.cache.get<string>(GENERATION_KEY)) ?? 'initial';
+    } catch {
+      // A cache outage: fall back to the TTL alone (the non-blocking store rarely throws).
+      return this.current?.generation ?? 'initial';
+    }
+  }
+
+  private loadOnce(generation: string): Promise<Loaded> {
+    if (this.loading) return this.loading;
+    this.loading = this.load(generation).finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async load(generation: string): Promise<Loaded> {
+    const sources = await this.repository.findEnabledNodes();
+    const nodes: NodeProtocol[] = [];
+    for (const source of sources) {
+      const reading = readNodeProtocol(source);
+      if (reading.ok) nodes.push(reading.node);
+      else
+        this.logger.warn(
+          { nodeId: source.id, problems: reading.problems },
+          `Node ${source.id} left out of subscriptions: its settings do not read`,
+        );
+    }
+    const version = createHash('sha1')
+      .update(JSON.stringify(nodes))
+      .digest('base64url')
+      .slice(0, 16);
+    const loaded: Loaded = {
+      nodes,
+      version,
+      generation,
+      expiresAt: Date.now() + CATALOG_TTL_MS,
+    };
+    this.current = loaded;
+    return loaded;
+  }
+}

@@ -1,0 +1,90 @@
+import {
+  Controller,
+  Get,
+  Headers,
+  NotFoundException,
+  Param,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from '../../common/decorators/public.decorator.js';
+import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
+import { RateLimit } from '../throttle/rate-limit.decorator.js';
+import { detectOutput, type OutputKind } from './client-detection.js';
+import { LinkQueryDto, SubscriptionQueryDto } from './dto/subscription.dto.js';
+import { FORMAT_NAMES, type FormatName } from './formats/profile.js';
+import { SubscriptionFetchService } from './subscription-fetch.service.js';
+import { linkProtocolsOf, protocolsOf } from './subscription-filters.js';
+import type { ProtocolName } from '../node/protocol/index.js';
+
+/**
+ * What clients import: `/sub/:token` (format from the User-Agent or `?flag=`),
+ * `/sub/:token/:format`, and the seed's `/link/:token?mu=`. Outside the API prefix, answered in
+ * the client's own format (no envelope); the token is the credential. HEAD (Express answers it
+ * with the GET route) sends the same headers without the body.
+ */
+@Public()
+@RawResponse()
+@RateLimit('subscription')
+@Controller()
+export class SubscriptionFeedController {
+  constructor(private readonly feed: SubscriptionFetchService) {}
+
+  @Get('sub/:token')
+  async auto(
+    @Param('token') token: string,
+    @Query() query: SubscriptionQueryDto,
+    @Headers('user-agent') userAgent: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const output = detectOutput(userAgent, query.flag);
+    await this.send(req, res, token, output, protocolsOf(query.types));
+  }
+
+  @Get('sub/:token/:format')
+  async format(
+    @Param('token') token: string,
+    @Param('format') format: string,
+    @Query() query: SubscriptionQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!(FORMAT_NAMES as readonly string[]).includes(format))
+      throw new NotFoundException(`Cannot ${req.method} ${req.originalUrl}`);
+    const protocols = protocolsOf(query.types);
+    await this.send(req, res, token, format as FormatName, protocols);
+  }
+
+  @Get('link/:token')
+  async link(
+    @Param('token') token: string,
+    @Query() query: LinkQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const protocols = linkProtocolsOf(query.mu, query.types);
+    await this.send(req, res, token, 'seed-links', protocols);
+  }
+
+  private async send(
+    req: Request,
+    res: Response,
+    token: string,
+    output: OutputKind,
+    protocols: Set<ProtocolName> | null,
+  ): Promise<void> {
+    const reply = await this.feed.fetch({
+      token,
+      output,
+      protocols,
+      ip: req.ip ?? '',
+      userAgent: req.get('user-agent') ?? '',
+      method: req.method,
+      url: req.originalUrl,
+    });
+    res.status(200).set(reply.headers).send(reply.body);
+  }
+}
