@@ -126,7 +126,7 @@ export function fetchViaSocks(
         '--silent',
         '--fail',
         '--max-time',
-        '6',
+        '4',
         '--socks5-hostname',
         `127.0.0.1:${socksPort}`,
         url,
