@@ -94,7 +94,7 @@ export class AdminNodeService {
     }
     const current = await this.nodes.findById(id);
     if (!current) throw nodeNotFound(id);
-    assertReadable({ ...current, ...values });
+    assertReadable(Object.assign(new SsNode(), current, values));
     if (!(await this.nodes.update(id, values))) throw nodeNotFound(id);
     await this.events.emitAsync(NODES_CHANGED, new NodesChangedEvent(id));
     return this.get(id);
