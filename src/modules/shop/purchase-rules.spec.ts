@@ -262,6 +262,35 @@ describe('price and coupons', () => {
     },
   );
 
+  it.each([
+    { price: 1000, credit: 150, expected: 0 },
+    { price: 1000, credit: -50, expected: 1000 },
+  ])(
+    'the discount math clamps $credit% off to [0, price] → $expected cents',
+    ({ price, credit, expected }) => {
+      expect(discountedPriceCents(price, credit)).toBe(expected);
+    },
+  );
+
+  it.each([
+    { name: 'credit over 100 (adopted row)', coupon: { credit: 150 } },
+    { name: 'negative credit', coupon: { credit: -20 } },
+    { name: 'fractional credit', coupon: { credit: 12.5 } },
+  ])('a coupon with $name is refused with COUPON_INVALID', ({ coupon }) => {
+    expect(() => decidePurchase(request({ coupon }))).toThrow(
+      expect.objectContaining({ code: ShopErrorCode.COUPON_INVALID }),
+    );
+  });
+
+  it.each([{ priceCents: -500 }, { priceCents: Number.NaN }])(
+    'a plan priced $priceCents is refused with PLAN_PRICE_INVALID',
+    ({ priceCents }) => {
+      expect(() => decidePurchase(request({ priceCents }))).toThrow(
+        expect.objectContaining({ code: ShopErrorCode.PLAN_PRICE_INVALID }),
+      );
+    },
+  );
+
   it('no coupon → full price', () => {
     expect(decidePurchase(request({ priceCents: 2550 })).priceCents).toBe(2550);
   });

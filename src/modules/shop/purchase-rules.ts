@@ -76,12 +76,16 @@ export interface PurchaseOutcome {
   renewAt: number;
 }
 
-/** `price × (100 − credit) / 100`, rounded half-up to a cent. */
+/**
+ * `price × (100 − credit) / 100`, rounded half-up to a cent, clamped to [0, price]: whatever a
+ * row says, a purchase never credits the buyer nor charges above the plan's price.
+ */
 export function discountedPriceCents(
   priceCents: number,
   credit: number,
 ): number {
-  return mulDivRoundHalfUp(priceCents, 100 - credit, 100);
+  const discounted = mulDivRoundHalfUp(priceCents, 100 - credit, 100);
+  return Math.min(priceCents, Math.max(0, discounted));
 }
 
 /**
@@ -91,6 +95,12 @@ export function discountedPriceCents(
  */
 export function decidePurchase(req: PurchaseRequest): PurchaseOutcome {
   const { user, plan, coupon } = req;
+  if (!Number.isSafeInteger(plan.priceCents) || plan.priceCents < 0) {
+    throw new ShopException(
+      ShopErrorCode.PLAN_PRICE_INVALID,
+      `Plan ${plan.id} has a negative or unreadable price and cannot be bought; an operator must fix it`,
+    );
+  }
   const nowS = unixNow(req.now);
   const priceCents = coupon
     ? discountedPriceCents(plan.priceCents, checkCoupon(coupon, plan.id, nowS))
@@ -122,6 +132,11 @@ function checkCoupon(c: PurchaseCoupon, planId: number, nowS: number): number {
   const fail = (code: ShopErrorCode, msg: string): never => {
     throw new ShopException(code, msg);
   };
+  if (!Number.isInteger(c.credit) || c.credit < 0 || c.credit > 100)
+    fail(
+      ShopErrorCode.COUPON_INVALID,
+      `Coupon ${c.code} has a discount outside 0-100 % and cannot be used; an operator must fix it`,
+    );
   if (c.expire < nowS)
     fail(ShopErrorCode.COUPON_EXPIRED, `Coupon ${c.code} has expired`);
   if (c.shopIds.length > 0 && !c.shopIds.includes(planId))

@@ -12,6 +12,8 @@ export enum ShopErrorCode {
   COUPON_LIMIT_REACHED = 'COUPON_LIMIT_REACHED',
   COUPON_USED_UP = 'COUPON_USED_UP',
   COUPON_CODE_TAKEN = 'COUPON_CODE_TAKEN',
+  PLAN_PRICE_INVALID = 'PLAN_PRICE_INVALID',
+  COUPON_INVALID = 'COUPON_INVALID',
 }
 
 const STATUS: Record<ShopErrorCode, HttpStatus> = {
@@ -26,6 +28,9 @@ const STATUS: Record<ShopErrorCode, HttpStatus> = {
   COUPON_LIMIT_REACHED: HttpStatus.BAD_REQUEST,
   COUPON_USED_UP: HttpStatus.BAD_REQUEST,
   COUPON_CODE_TAKEN: HttpStatus.CONFLICT,
+  // Rows an adopted database holds that no purchase may use (the admin routes refuse them).
+  PLAN_PRICE_INVALID: HttpStatus.CONFLICT,
+  COUPON_INVALID: HttpStatus.CONFLICT,
 };
 
 export class ShopException extends DomainException {
