@@ -201,8 +201,8 @@ function nodeThrottle(app: INestApplication): NodeThrottle | null {
   let options: ThrottlerModuleOptions;
   let storage: ThrottlerStorage;
   try {
-    options = app.get(getOptionsToken(), { strict: false });
-    storage = app.get(getStorageToken(), { strict: false });
+    options = app.get<ThrottlerModuleOptions>(getOptionsToken());
+    storage = app.get<ThrottlerStorage>(getStorageToken());
   } catch {
     return null;
   }
