@@ -1,5 +1,5 @@
-import { forwardRef, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { Module } from '@nestjs/common';
+import { ConditionalModule, ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
@@ -12,12 +12,13 @@ import { SeedModule } from './database/seeds/seed.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
-import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { LoggingModule } from './modules/logging/logging.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { ThrottleModule } from './modules/throttle/throttle.module.js';
 import { NodeApiModule } from './modules/node-api/node-api.module.js';
 import { NodeModule } from './modules/node/node.module.js';
+import { PaymentDebugModule } from './modules/payment/payment-debug.module.js';
+import { isPaymentDebugRouteEnabled } from './modules/payment/payment-debug.js';
 import { PaymentModule } from './modules/payment/payment.module.js';
 import { RedisModule } from './modules/redis/redis.module.js';
 import { ReferralModule } from './modules/referral/referral.module.js';
@@ -41,7 +42,6 @@ import { UserModule } from './modules/user/user.module.js';
     MetricsModule,
     ThrottleModule,
     HealthModule,
-    LedgerModule,
     AuthModule,
     UserModule,
     ShopModule,
@@ -49,8 +49,11 @@ import { UserModule } from './modules/user/user.module.js';
     NodeApiModule,
     SubscriptionModule,
     ReferralModule,
-    // Resolved when the app is compiled: the boot-time env decides the debug route.
-    forwardRef(() => PaymentModule.register()),
+    PaymentModule,
+    // Evaluated once ConfigModule has loaded `.env`: the start-up env decides the debug route.
+    ConditionalModule.registerWhen(PaymentDebugModule, (env) =>
+      isPaymentDebugRouteEnabled(env),
+    ),
     AdminModule,
     SchedulerModule,
     SeedModule,

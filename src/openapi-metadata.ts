@@ -28,6 +28,8 @@ export default async () => {
       await import('./modules/node/dto/admin-node.dto.js'),
     ['./modules/payment/dto/admin-orders.dto.js']:
       await import('./modules/payment/dto/admin-orders.dto.js'),
+    ['./modules/subscription/dto/subscription.dto.js']:
+      await import('./modules/subscription/dto/subscription.dto.js'),
   };
   return {
     '@nestjs/swagger': {
@@ -555,64 +557,6 @@ export default async () => {
           },
         ],
         [
-          import('./modules/payment/dto/admin-orders.dto.js'),
-          {
-            AdminOrdersQuery: {
-              status: { required: false, type: () => Number },
-              user_id: { required: false, type: () => Number, minimum: 1 },
-              gateway: {
-                required: false,
-                type: () => String,
-                maxLength: 32,
-                pattern: '^[a-z0-9_-]+$',
-              },
-            },
-            AdminOrderDto: {
-              id: { required: true, type: () => Number },
-              user_id: { required: true, type: () => Number },
-              total: { required: true, type: () => Number },
-              status: { required: true, type: () => Number },
-              tradeno: { required: true, type: () => String },
-              gateway: { required: true, type: () => String, nullable: true },
-              callback_no: {
-                required: true,
-                type: () => String,
-                nullable: true,
-              },
-              datetime: {
-                required: true,
-                type: () => Number,
-                description: 'Unix seconds.',
-              },
-              paid_at: { required: true, type: () => Number, nullable: true },
-            },
-            AdminMarkPaidDto: {
-              gateway: {
-                required: false,
-                type: () => String,
-                description:
-                  'Gateway to record when the order has none yet (default `manual`).',
-                maxLength: 32,
-                pattern: '^[a-z0-9_-]+$',
-              },
-            },
-            AdminMarkedPaidDto: {
-              order_id: { required: true, type: () => Number },
-              credited: {
-                required: true,
-                type: () => Boolean,
-                description:
-                  'False when the order was already paid: nothing changed.',
-              },
-              new_balance: {
-                required: true,
-                type: () => Number,
-                nullable: true,
-              },
-            },
-          },
-        ],
-        [
           import('./modules/payment/dto/order-id.dto.js'),
           {
             OrderIdParam: {
@@ -686,6 +630,64 @@ export default async () => {
               order_id: { required: true, type: () => Number },
               amount: { required: true, type: () => Number },
               new_balance: { required: true, type: () => Number },
+            },
+          },
+        ],
+        [
+          import('./modules/payment/dto/admin-orders.dto.js'),
+          {
+            AdminOrdersQuery: {
+              status: { required: false, type: () => Number },
+              user_id: { required: false, type: () => Number, minimum: 1 },
+              gateway: {
+                required: false,
+                type: () => String,
+                maxLength: 32,
+                pattern: '^[a-z0-9_-]+$',
+              },
+            },
+            AdminOrderDto: {
+              id: { required: true, type: () => Number },
+              user_id: { required: true, type: () => Number },
+              total: { required: true, type: () => Number },
+              status: { required: true, type: () => Number },
+              tradeno: { required: true, type: () => String },
+              gateway: { required: true, type: () => String, nullable: true },
+              callback_no: {
+                required: true,
+                type: () => String,
+                nullable: true,
+              },
+              datetime: {
+                required: true,
+                type: () => Number,
+                description: 'Unix seconds.',
+              },
+              paid_at: { required: true, type: () => Number, nullable: true },
+            },
+            AdminMarkPaidDto: {
+              gateway: {
+                required: false,
+                type: () => String,
+                description:
+                  'Gateway to record when the order has none yet (default `manual`).',
+                maxLength: 32,
+                pattern: '^[a-z0-9_-]+$',
+              },
+            },
+            AdminMarkedPaidDto: {
+              order_id: { required: true, type: () => Number },
+              credited: {
+                required: true,
+                type: () => Boolean,
+                description:
+                  'False when the order was already paid: nothing changed.',
+              },
+              new_balance: {
+                required: true,
+                type: () => Number,
+                nullable: true,
+              },
             },
           },
         ],
@@ -1082,6 +1084,59 @@ export default async () => {
             },
           },
         ],
+        [
+          import('./modules/subscription/dto/subscription.dto.js'),
+          {
+            SubscriptionQueryDto: {
+              flag: {
+                required: false,
+                type: () => String,
+                description:
+                  'Overrides the User-Agent: a format name (`clash`, `singbox`, \u2026) or a client name.',
+                maxLength: 64,
+              },
+              types: {
+                required: false,
+                type: () => String,
+                description:
+                  'Only these protocols, e.g. `vless,trojan` (names of the node protocol model).',
+                maxLength: 200,
+              },
+            },
+            LinkQueryDto: {
+              mu: {
+                required: false,
+                enum: ['2', 'vmess', 'vless', 'trojan', 'ss'],
+              },
+              types: {
+                required: false,
+                type: () => String,
+                description: 'Only these protocols, e.g. `vless,trojan`.',
+                maxLength: 200,
+              },
+            },
+            SubscriptionInfoDto: {
+              token: {
+                required: true,
+                type: () => String,
+                description: 'The secret part of every URL below.',
+              },
+              url: {
+                required: true,
+                type: () => String,
+                description:
+                  "`/sub/<token>`: the client's format picked from its User-Agent.",
+              },
+              urls: {
+                required: true,
+                type: 'object',
+                additionalProperties: { type: 'string' },
+                description:
+                  'One URL per format (`clash`, `singbox`, `v2ray`, `sip008`, `v2ray-json`).',
+              },
+            },
+          },
+        ],
       ],
       controllers: [
         [
@@ -1239,6 +1294,16 @@ export default async () => {
           },
         ],
         [
+          import('./modules/payment/payment-debug.controller.js'),
+          {
+            PaymentDebugController: {
+              confirm: {
+                type: t['./modules/payment/dto/order.dto.js'].DebugConfirmedDto,
+              },
+            },
+          },
+        ],
+        [
           import('./modules/payment/payment-admin.controller.js'),
           {
             PaymentAdminController: {
@@ -1246,16 +1311,6 @@ export default async () => {
               markPaid: {
                 type: t['./modules/payment/dto/admin-orders.dto.js']
                   .AdminMarkedPaidDto,
-              },
-            },
-          },
-        ],
-        [
-          import('./modules/payment/payment-debug.controller.js'),
-          {
-            PaymentDebugController: {
-              confirm: {
-                type: t['./modules/payment/dto/order.dto.js'].DebugConfirmedDto,
               },
             },
           },
@@ -1341,6 +1396,41 @@ export default async () => {
               },
               run: {
                 type: t['./modules/scheduler/dto/job-run.dto.js'].JobRunDto,
+              },
+            },
+          },
+        ],
+        [
+          import('./modules/subscription/subscription-admin.controller.js'),
+          {
+            SubscriptionAdminController: {
+              reset: {
+                summary:
+                  'Issues the user a new subscription token (a leaked URL stops working at once).',
+                type: t['./modules/subscription/dto/subscription.dto.js']
+                  .SubscriptionInfoDto,
+              },
+            },
+          },
+        ],
+        [
+          import('./modules/subscription/subscription-feed.controller.js'),
+          { SubscriptionFeedController: { auto: {}, format: {}, link: {} } },
+        ],
+        [
+          import('./modules/subscription/subscription.controller.js'),
+          {
+            SubscriptionController: {
+              info: {
+                summary:
+                  "The user's subscription token and URLs (created on the first call).",
+                type: t['./modules/subscription/dto/subscription.dto.js']
+                  .SubscriptionInfoDto,
+              },
+              reset: {
+                summary: 'A new token: the old URLs answer 404 at once.',
+                type: t['./modules/subscription/dto/subscription.dto.js']
+                  .SubscriptionInfoDto,
               },
             },
           },

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_PREFIX, isUnprefixedPath } from '../../src/app.setup.js';
+import { API_PREFIX, isUnprefixedPath } from '../../src/common/http/routes.js';
 import { listRoutes } from '../../src/common/http/route-inventory.js';
 import { toOpenApiPath } from '../../src/modules/docs/openapi.js';
 import { createTestApp, TestApp } from '../utils/test-app.js';

@@ -1,4 +1,4 @@
-import { API_PREFIX, isUnprefixedPath } from '../../src/app.setup.js';
+import { API_PREFIX, isUnprefixedPath } from '../../src/common/http/routes.js';
 import {
   listRoutes,
   RouteInfo,

@@ -3,7 +3,6 @@ import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
 import { loadDatabaseSettings } from '../../src/config/database.config.js';
 import { RedisService } from '../../src/modules/redis/redis.service.js';
@@ -38,6 +37,9 @@ export async function createTestApp(
   const saved = applyEnv(options.env ?? {});
   try {
     if (!options.reuseDatabase) await prepareTestDatabase();
+    // Loaded after the overrides are applied: as at a real start, the environment AppModule is
+    // loaded with decides its conditional modules (the payment debug route), once per test file.
+    const { AppModule } = await import('../../src/app.module.js');
     let builder = Test.createTestingModule({ imports: [AppModule] });
     if (options.override) builder = options.override(builder);
     const moduleRef = await builder.compile();

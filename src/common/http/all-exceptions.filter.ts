@@ -11,7 +11,7 @@ import { CommonErrorCode } from '../errors/common.exception.js';
 import { DomainException } from '../errors/domain.exception.js';
 import { ErrorEnvelope } from './envelope.js';
 
-interface Mapped {
+export interface Mapped {
   status: number;
   body: ErrorEnvelope;
 }
@@ -43,108 +43,115 @@ function messageOf(exception: HttpException): string {
 }
 
 /**
- * Turns every error into the `{ret: 0, msg, code}` envelope with a real HTTP status. Only a
- * bug produces 500: its detail goes to the log with the request id, never to the client.
+ * Maps any error to a status and the `{ret: 0, msg, code}` envelope. Only a bug maps to 500:
+ * its detail goes to `logger` with the request id, never to the client. Shared by the global
+ * filter and the dialect filters that reshape the body (node-api's SSPanel filter).
+ */
+export function mapException(
+  exception: unknown,
+  req: Request & { id?: unknown },
+  logger: Logger,
+): Mapped {
+  if (exception instanceof DomainException) {
+    return {
+      status: exception.status,
+      body: {
+        ret: 0,
+        msg: exception.message,
+        code: exception.code,
+        ...(exception.errors && { errors: exception.errors }),
+      },
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status >= 500) return internal(exception, req, logger);
+    // The Express adapter wraps body-parser and URI errors; name them plainly.
+    if (exception.cause)
+      return mapParserError(exception.cause as BodyParserError, status);
+    return {
+      status,
+      body: {
+        ret: 0,
+        msg: messageOf(exception),
+        code: STATUS_CODES[status] ?? `HTTP_${status}`,
+      },
+    };
+  }
+  const parser = exception as BodyParserError;
+  const status = parser?.status ?? parser?.statusCode;
+  if (
+    parser?.expose &&
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500
+  ) {
+    return mapParserError(parser, status);
+  }
+  return internal(exception, req, logger);
+}
+
+function mapParserError(parser: BodyParserError, status: number): Mapped {
+  if (status === 413) {
+    return {
+      status,
+      body: {
+        ret: 0,
+        msg: 'Request body too large',
+        code: CommonErrorCode.PAYLOAD_TOO_LARGE,
+      },
+    };
+  }
+  const msg =
+    parser.type === 'entity.parse.failed'
+      ? 'Malformed JSON body'
+      : 'Malformed request';
+  return {
+    status,
+    body: { ret: 0, msg, code: CommonErrorCode.MALFORMED_BODY },
+  };
+}
+
+function internal(
+  exception: unknown,
+  req: Request & { id?: unknown },
+  logger: Logger,
+): Mapped {
+  logger.error(
+    {
+      err: exception,
+      reqId: req.id,
+      method: req.method,
+      url: req.originalUrl?.split('?')[0],
+    },
+    'Unhandled error',
+  );
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: {
+      ret: 0,
+      msg: 'Internal server error',
+      code: CommonErrorCode.INTERNAL_ERROR,
+    },
+  };
+}
+
+/** The logger of every mapped error, whichever filter maps it. */
+export const exceptionLogger = new Logger('ExceptionFilter');
+
+/**
+ * Turns every error into the `{ret: 0, msg, code}` envelope with a real HTTP status. Routes that
+ * answer in another dialect's shape bring their own filter (node-api's SspanelExceptionFilter).
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ExceptionFilter');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const req = http.getRequest<Request & { id?: unknown }>();
     const res = http.getResponse<Response>();
-    const mapped = this.map(exception, req);
+    const mapped = mapException(exception, req, exceptionLogger);
     if (res.headersSent) return;
-    // SSPanel agents expect exactly {ret, msg}; codes are for our own clients.
-    const body = req.path?.startsWith('/mod_mu')
-      ? { ret: 0, msg: mapped.body.msg }
-      : mapped.body;
-    res.status(mapped.status).json(body);
-  }
-
-  private map(exception: unknown, req: Request & { id?: unknown }): Mapped {
-    if (exception instanceof DomainException) {
-      return {
-        status: exception.status,
-        body: {
-          ret: 0,
-          msg: exception.message,
-          code: exception.code,
-          ...(exception.errors && { errors: exception.errors }),
-        },
-      };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status >= 500) return this.internal(exception, req);
-      // The Express adapter wraps body-parser and URI errors; name them plainly.
-      if (exception.cause)
-        return this.mapParserError(exception.cause as BodyParserError, status);
-      return {
-        status,
-        body: {
-          ret: 0,
-          msg: messageOf(exception),
-          code: STATUS_CODES[status] ?? `HTTP_${status}`,
-        },
-      };
-    }
-    const parser = exception as BodyParserError;
-    const status = parser?.status ?? parser?.statusCode;
-    if (
-      parser?.expose &&
-      typeof status === 'number' &&
-      status >= 400 &&
-      status < 500
-    ) {
-      return this.mapParserError(parser, status);
-    }
-    return this.internal(exception, req);
-  }
-
-  private mapParserError(parser: BodyParserError, status: number): Mapped {
-    if (status === 413) {
-      return {
-        status,
-        body: {
-          ret: 0,
-          msg: 'Request body too large',
-          code: CommonErrorCode.PAYLOAD_TOO_LARGE,
-        },
-      };
-    }
-    const msg =
-      parser.type === 'entity.parse.failed'
-        ? 'Malformed JSON body'
-        : 'Malformed request';
-    return {
-      status,
-      body: { ret: 0, msg, code: CommonErrorCode.MALFORMED_BODY },
-    };
-  }
-
-  private internal(
-    exception: unknown,
-    req: Request & { id?: unknown },
-  ): Mapped {
-    this.logger.error(
-      {
-        err: exception,
-        reqId: req.id,
-        method: req.method,
-        url: req.originalUrl?.split('?')[0],
-      },
-      'Unhandled error',
-    );
-    return {
-      status: HttpStatus.INTERNAL_SERVER_ERROR,
-      body: {
-        ret: 0,
-        msg: 'Internal server error',
-        code: CommonErrorCode.INTERNAL_ERROR,
-      },
-    };
+    res.status(mapped.status).json(mapped.body);
   }
 }

@@ -1,6 +1,7 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
+import { RAW_RESPONSE_KEY } from '../decorators/raw-response.decorator.js';
 import { AdminGuard } from '../guards/admin.guard.js';
 import { NodeKeyGuard } from '../guards/node-key.guard.js';
 
@@ -12,6 +13,8 @@ export interface RouteInfo {
   /** Full path as served, e.g. `/app/api/v0/user/info`, `/mod_mu/users`, params as `:id`. */
   path: string;
   access: RouteAccess;
+  /** `@RawResponse()`: the handler answers in its own shape, not the `{ret, msg, data}` envelope. */
+  raw: boolean;
   controller: string;
   handler: string;
 }
@@ -30,32 +33,45 @@ function joinPath(...parts: (string | undefined)[]): string {
 }
 
 function hasGuard(targets: object[], guard: unknown): boolean {
-  return targets.some((t) => ((Reflect.getMetadata(GUARDS, t) as unknown[] | undefined) ?? []).includes(guard));
+  return targets.some((t) =>
+    ((Reflect.getMetadata(GUARDS, t) as unknown[] | undefined) ?? []).includes(
+      guard,
+    ),
+  );
 }
 
 /**
  * Every HTTP route the app registered, with its access level read from the same metadata the
  * guards read. Tests use it to check every route (not a hand-kept list) for auth and docs.
  */
-export function listRoutes(app: INestApplication, prefix: string, unprefixed: (path: string) => boolean): RouteInfo[] {
+export function listRoutes(
+  app: INestApplication,
+  prefix: string,
+  unprefixed: (path: string) => boolean,
+): RouteInfo[] {
   const routes: RouteInfo[] = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
+      const controller = wrapper.metatype as
+        (new (...args: never[]) => object) | null;
       if (!controller) continue;
       const base = Reflect.getMetadata(PATH, controller) as string | undefined;
       const proto = controller.prototype as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(proto)) {
         const handler = proto[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
-        const sub = Reflect.getMetadata(PATH, handler) as string | string[] | undefined;
+        const sub = Reflect.getMetadata(PATH, handler) as
+          string | string[] | undefined;
         if (sub === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD, handler) as RequestMethod];
+        const method =
+          RequestMethod[Reflect.getMetadata(METHOD, handler) as RequestMethod];
         for (const one of Array.isArray(sub) ? sub : [sub]) {
           const local = joinPath(base, one);
           const path = unprefixed(local) ? local : joinPath(prefix, local);
           const targets = [handler, controller];
-          const isPublic = targets.some((t) => Reflect.getMetadata(IS_PUBLIC_KEY, t) === true);
+          const isPublic = targets.some(
+            (t) => Reflect.getMetadata(IS_PUBLIC_KEY, t) === true,
+          );
           const access: RouteAccess = hasGuard(targets, NodeKeyGuard)
             ? 'node'
             : hasGuard(targets, AdminGuard)
@@ -63,10 +79,22 @@ export function listRoutes(app: INestApplication, prefix: string, unprefixed: (p
               : isPublic
                 ? 'public'
                 : 'user';
-          routes.push({ method, path, access, controller: controller.name, handler: name });
+          const raw = targets.some(
+            (t) => Reflect.getMetadata(RAW_RESPONSE_KEY, t) === true,
+          );
+          routes.push({
+            method,
+            path,
+            access,
+            raw,
+            controller: controller.name,
+            handler: name,
+          });
         }
       }
     }
   }
-  return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  return routes.sort(
+    (a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method),
+  );
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { AdminOverviewController } from './admin-overview.controller.js';
 import { AdminOverviewService } from './admin-overview.service.js';
 import { AdminUserController } from './admin-user.controller.js';
@@ -11,6 +12,7 @@ import { AdminUserService } from './admin-user.service.js';
  * rules in node).
  */
 @Module({
+  imports: [LedgerModule],
   controllers: [AdminOverviewController, AdminUserController],
   providers: [AdminOverviewService, AdminUserService, AdminUserRepository],
 })

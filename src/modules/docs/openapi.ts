@@ -5,6 +5,12 @@ import {
   RouteAccess,
   RouteInfo,
 } from '../../common/http/route-inventory.js';
+import {
+  API_PREFIX,
+  isSspanelPath,
+  isUnprefixedPath,
+  SSPANEL_PATH,
+} from '../../common/http/routes.js';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 type Schema = Record<string, unknown>;
@@ -58,15 +64,6 @@ export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-/** Does the route answer in SSPanel's or a gateway's own shape rather than the envelope? */
-function isRaw(route: RouteInfo): boolean {
-  return (
-    route.path.startsWith('/mod_mu') ||
-    route.path.includes('/payment/notify/') ||
-    ['/health', '/ready', '/metrics'].includes(route.path)
-  );
-}
-
 /** Wraps the plugin-inferred success schema in `{ret: 1, msg, data}`, as the interceptor does. */
 function envelope(op: Operation): void {
   for (const [status, response] of Object.entries(op.responses ?? {})) {
@@ -97,7 +94,7 @@ export function buildOpenApiDocument(
   const config = new DocumentBuilder()
     .setTitle('Panel API')
     .setDescription(
-      'Proxy-service subscription panel. `/app/api/v0` answers `{ret, msg, data}`; errors keep the shape with a real HTTP status and a stable `code`. `/mod_mu` speaks the SSPanel WebAPI dialect node agents (XrayR) expect.',
+      `Proxy-service subscription panel. \`/${API_PREFIX}\` answers \`{ret, msg, data}\`; errors keep the shape with a real HTTP status and a stable \`code\`. \`${SSPANEL_PATH}\` speaks the SSPanel WebAPI dialect node agents (XrayR) expect.`,
     )
     .setVersion('0')
     .addBearerAuth(
@@ -130,7 +127,8 @@ export function buildOpenApiDocument(
     if (!op) continue;
     op.security = SECURITY[route.access];
     op.tags = op.tags?.length ? op.tags : [tagOf(route)];
-    if (!isRaw(route)) envelope(op);
+    // @RawResponse routes (SSPanel, probes, metrics, gateway replies) answer in their own shape.
+    if (!route.raw) envelope(op);
     for (const [status, description] of Object.entries(ERRORS[route.access])) {
       op.responses[status] ??= {
         description,
@@ -142,8 +140,12 @@ export function buildOpenApiDocument(
 }
 
 function tagOf(route: RouteInfo): string {
-  if (route.path.startsWith('/mod_mu')) return 'node (SSPanel)';
-  const rest = route.path.replace(/^\/app\/api\/v0\//, '').split('/');
+  if (isSspanelPath(route.path)) return 'node (SSPanel)';
+  const prefix = `/${API_PREFIX}/`;
+  const local = route.path.startsWith(prefix)
+    ? route.path.slice(prefix.length)
+    : route.path;
+  const rest = local.split('/');
   return rest[0] === 'admin' ? `admin ${rest[1] ?? ''}`.trim() : rest[0];
 }
 
@@ -151,11 +153,7 @@ function tagOf(route: RouteInfo): string {
  * Serves `/docs` (Swagger UI) and `/docs-json`. Loads the generated plugin metadata first;
  * call before `app.init()`/`listen()`.
  */
-export async function setupOpenApi(
-  app: INestApplication,
-  prefix: string,
-  unprefixed: (path: string) => boolean,
-): Promise<void> {
+export async function setupOpenApi(app: INestApplication): Promise<void> {
   const { default: metadata } = await import('../../openapi-metadata.js');
   await SwaggerModule.loadPluginMetadata(metadata);
   let document: OpenAPIObject | undefined;
@@ -165,7 +163,7 @@ export async function setupOpenApi(
     () =>
       (document ??= buildOpenApiDocument(
         app,
-        listRoutes(app, prefix, unprefixed),
+        listRoutes(app, API_PREFIX, isUnprefixedPath),
       )),
     {
       jsonDocumentUrl: 'docs-json',

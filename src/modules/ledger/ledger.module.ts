@@ -1,9 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerService } from './ledger.service.js';
 
-/** Global: shop, payment, referral, admin and the scheduler all move money through it. */
-@Global()
+/**
+ * The one way balances change. Not global: each module that moves money imports it (shop,
+ * payment, referral, admin), so who moves money is visible in the imports.
+ */
 @Module({
   providers: [LedgerService, LedgerRepository],
   exports: [LedgerService],

@@ -11,6 +11,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
 import { NodeKeyCheck } from '../../common/guards/node-key.guard.js';
+import { SEED_NODE_PATH, SSPANEL_PATH } from '../../common/http/routes.js';
 import { authConfig } from '../../config/index.js';
 import { requestIdFor } from '../logging/logging.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -72,7 +73,6 @@ interface NodeThrottle {
  */
 export function nodeFastPath(
   app: INestApplication,
-  apiPrefix: string,
 ): (req: Request, res: Response, next: NextFunction) => void {
   const keyCheck = new NodeKeyCheck(
     app.get<ConfigType<typeof authConfig>>(authConfig.KEY).muKey,
@@ -84,18 +84,18 @@ export function nodeFastPath(
   if (!throttle) return (_req, _res, next) => next();
   const routes = new Map<string, FastRoute>([
     [
-      '/mod_mu/users',
+      `${SSPANEL_PATH}/users`,
       {
-        pattern: '/mod_mu/users',
+        pattern: `${SSPANEL_PATH}/users`,
         throttlePrefix: `${SspanelMuController.name}-users`,
         nodeIdRequired: true,
         notModified: (id, inm) => lists.sspanelNotModified(id!, inm),
       },
     ],
     [
-      `/${apiPrefix}/node/users`,
+      `${SEED_NODE_PATH}/users`,
       {
-        pattern: `/${apiPrefix}/node/users`,
+        pattern: `${SEED_NODE_PATH}/users`,
         throttlePrefix: `${NodeSeedController.name}-users`,
         nodeIdRequired: false,
         notModified: (id, inm) => lists.seedNotModified(id, inm),
@@ -201,8 +201,8 @@ function nodeThrottle(app: INestApplication): NodeThrottle | null {
   let options: ThrottlerModuleOptions;
   let storage: ThrottlerStorage;
   try {
-    options = app.get(getOptionsToken(), { strict: false });
-    storage = app.get(getStorageToken(), { strict: false });
+    options = app.get<ThrottlerModuleOptions>(getOptionsToken());
+    storage = app.get<ThrottlerStorage>(getStorageToken());
   } catch {
     return null;
   }

@@ -13,6 +13,7 @@ import {
 import type { Response } from 'express';
 import { ApiResult } from '../../common/http/envelope.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
+import { SEED_NODE_PREFIX } from '../../common/http/routes.js';
 import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { SeedHeartbeatDto, SeedOnlineDto } from './dto/agent-report.dto.js';
 import {
@@ -41,7 +42,7 @@ export interface SeedTrafficResult {
 /** The seed node routes under `/app/api/v0/node`, in the `{ret, msg, data}` envelope. */
 @RateLimit('node')
 @NodeAuth()
-@Controller('node')
+@Controller(SEED_NODE_PREFIX)
 export class NodeSeedController {
   constructor(
     private readonly lists: NodeUserListService,

@@ -1,17 +1,51 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import {
+  exceptionLogger,
+  mapException,
+} from '../../common/http/all-exceptions.filter.js';
 import { NodeException } from '../node/node.exception.js';
 
 /**
- * SSPanel business errors are `{"ret":0,"msg":"..."}` with HTTP 200: agents read `ret`, and
- * XrayR logs a status above 400 as a transport failure. Auth (401) and bad input (4xx) keep
- * their statuses through the global filter, which already answers /mod_mu with `{ret, msg}`.
+ * SSPanel agents expect exactly `{"ret":0,"msg":"..."}`; codes are for our own clients. Business
+ * refusals (NodeException) answer with HTTP 200: agents read `ret`, and XrayR logs a status above
+ * 400 as a transport failure. Everything else (401 bad key, 400 bad input, 429, 500) keeps the
+ * status the global mapping gives it.
  */
-@Catch(NodeException)
+export function sendSspanelError(
+  exception: unknown,
+  req: Request,
+  res: Response,
+): void {
+  const mapped = mapException(exception, req, exceptionLogger);
+  if (res.headersSent) return;
+  const status = exception instanceof NodeException ? 200 : mapped.status;
+  res.status(status).json({ ret: 0, msg: mapped.body.msg });
+}
+
+/** The SSPanel controllers' filter: every error of theirs in SSPanel's shape. */
+@Catch()
 export class SspanelExceptionFilter implements ExceptionFilter {
-  catch(exception: NodeException, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) return;
-    res.status(200).json({ ret: 0, msg: exception.message });
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    sendSspanelError(
+      exception,
+      http.getRequest<Request>(),
+      http.getResponse<Response>(),
+    );
   }
+}
+
+/**
+ * The same shape for errors raised before routing on SSPanel paths (the body parsers: malformed
+ * JSON, 413), which no controller filter sees. Mounted on the SSPanel prefix after its parsers.
+ */
+export function sspanelParseErrors(
+  err: unknown,
+  req: Request,
+  res: Response,
+  _next: NextFunction,
+): void {
+  sendSspanelError(err, req, res);
 }

@@ -1,16 +1,19 @@
-import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
+import { SSPANEL_PREFIX } from '../../common/http/routes.js';
 import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { sendEtagged } from './etag.js';
 import { NodeInfoService } from './node-info.service.js';
+import { SspanelExceptionFilter } from './sspanel-exception.filter.js';
 
 /** SSPanel WebAPI `/mod_mu/func/*` as XrayR calls it (SSPanel shapes, no envelope). */
 @RateLimit('node')
 @NodeAuth()
 @RawResponse()
-@Controller('mod_mu/func')
+@UseFilters(SspanelExceptionFilter)
+@Controller(`${SSPANEL_PREFIX}/func`)
 export class SspanelFuncController {
   constructor(private readonly info: NodeInfoService) {}
 

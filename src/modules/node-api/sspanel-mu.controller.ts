@@ -14,6 +14,7 @@ import {
 import type { Response } from 'express';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
+import { SSPANEL_PREFIX } from '../../common/http/routes.js';
 import {
   AliveIpReportDto,
   DetectLogReportDto,
@@ -42,7 +43,7 @@ const OK: SspanelOk = { ret: 1, msg: 'ok' };
 @NodeAuth()
 @RawResponse()
 @UseFilters(SspanelExceptionFilter)
-@Controller('mod_mu')
+@Controller(SSPANEL_PREFIX)
 export class SspanelMuController {
   constructor(
     private readonly lists: NodeUserListService,

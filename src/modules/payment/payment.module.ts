@@ -1,12 +1,10 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { ReferralModule } from '../referral/referral.module.js';
 import { GatewayRegistry } from './gateways/gateway-registry.js';
 import { PaymentAdminController } from './payment-admin.controller.js';
 import { PaymentAdminService } from './payment-admin.service.js';
 import { PaymentCreditService } from './payment-credit.service.js';
-import { isPaymentDebugRouteEnabled } from './payment-debug.js';
-import { PaymentDebugController } from './payment-debug.controller.js';
-import { PaymentDebugService } from './payment-debug.service.js';
 import { PaymentNotifyController } from './payment-notify.controller.js';
 import { PaymentNotifyService } from './payment-notify.service.js';
 import { PaymentOrderService } from './payment-order.service.js';
@@ -14,13 +12,12 @@ import { PaymentController } from './payment.controller.js';
 import { PaymentRepository } from './payment.repository.js';
 
 /**
- * Top-up orders, gateways and the one crediting path. Import it as
- * `forwardRef(() => PaymentModule.register())`: Nest resolves the reference when it compiles
- * the app, so the environment the app boots with (not the one at import time) decides whether
- * the debug route is registered at all.
+ * Top-up orders, gateways and the one crediting path (the debug confirm route is
+ * PaymentDebugModule, mounted only when enabled). Imported by the app, the scheduler (order
+ * expiry) and PaymentDebugModule.
  */
 @Module({
-  imports: [ReferralModule],
+  imports: [LedgerModule, ReferralModule],
   controllers: [
     PaymentController,
     PaymentNotifyController,
@@ -32,16 +29,8 @@ import { PaymentRepository } from './payment.repository.js';
     PaymentCreditService,
     PaymentOrderService,
     PaymentNotifyService,
-    PaymentDebugService,
     PaymentAdminService,
   ],
-  exports: [PaymentCreditService, PaymentOrderService],
+  exports: [PaymentCreditService, PaymentOrderService, PaymentRepository],
 })
-export class PaymentModule {
-  static register(): DynamicModule {
-    return {
-      module: PaymentModule,
-      controllers: isPaymentDebugRouteEnabled() ? [PaymentDebugController] : [],
-    };
-  }
-}
+export class PaymentModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { ReferralClawbackService } from './referral-clawback.service.js';
 import { ReferralViewService } from './referral-view.service.js';
 import { ReferralController } from './referral.controller.js';
@@ -10,6 +11,7 @@ import { ReferralService } from './referral.service.js';
  * and payment (commission); it imports neither, so there is no cycle.
  */
 @Module({
+  imports: [LedgerModule],
   controllers: [ReferralController],
   providers: [
     ReferralService,

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import type { MaintenanceStep } from '../../common/job-step.js';
 import {
@@ -35,17 +34,8 @@ export class JobCatalog {
     private readonly nodes: NodeMaintenanceService,
     private readonly referrals: ReferralClawbackService,
     private readonly shop: ShopRenewalService,
-    private readonly moduleRef: ModuleRef,
+    private readonly orders: PaymentOrderService,
   ) {}
-
-  /**
-   * The app imports PaymentModule as `forwardRef(() => PaymentModule.register())`; importing it
-   * here as well gave a second instance of the module (its services and controllers twice), so
-   * its order service is looked up in the app's container instead.
-   */
-  private get orders(): PaymentOrderService {
-    return this.moduleRef.get(PaymentOrderService, { strict: false });
-  }
 
   /** Every step of every job, switched on or not. */
   allSteps(): Record<JobName, JobStep[]> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { NodeModule } from '../node/node.module.js';
+import { PaymentModule } from '../payment/payment.module.js';
 import { ReferralModule } from '../referral/referral.module.js';
 import { ShopModule } from '../shop/shop.module.js';
 import { UserModule } from '../user/user.module.js';
@@ -21,6 +22,7 @@ import { SchedulerService } from './scheduler.service.js';
     ScheduleModule.forRoot(),
     UserModule,
     NodeModule,
+    PaymentModule,
     ReferralModule,
     ShopModule,
   ],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
 import { CouponRepository } from './coupon.repository.js';
 import { ShopAdminController } from './shop-admin.controller.js';
 import { ShopAdminService } from './shop-admin.service.js';
@@ -10,6 +11,7 @@ import { ShopService } from './shop.service.js';
 
 /** Plans, purchases, coupons, purchase history and auto-renew (shop.md). */
 @Module({
+  imports: [LedgerModule],
   controllers: [ShopController, ShopAdminController],
   providers: [
     ShopService,

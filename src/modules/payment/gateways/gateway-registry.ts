@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig, paymentConfig } from '../../../config/index.js';
-import { API_PREFIX } from '../../../app.setup.js';
+import { API_PREFIX } from '../../../common/http/routes.js';
 import { EPAY_TYPES, EpayGateway, EpayName } from './epay.gateway.js';
 import { ManualGateway } from './manual.gateway.js';
 import type { PaymentGateway } from './payment-gateway.js';
