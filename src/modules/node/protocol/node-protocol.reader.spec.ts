@@ -229,6 +229,73 @@ describe('readNodeProtocol (SSPanel-UIM form)', () => {
   });
 });
 
+describe('readNodeProtocol: agent routing rules (custom_config.routes)', () => {
+  it('no routes: no routes key at all (UniProxy omits them)', () => {
+    expect(read({ sort: 11 })).not.toHaveProperty('routes');
+  });
+
+  it('reads block and dns rules; a comma-separated match is split; ids default to the position', () => {
+    const node = read({
+      sort: 14,
+      customConfig: {
+        routes: [
+          {
+            match: ['regexp:(.*\\.|)ads\\.example$', 'protocol:bittorrent'],
+            action: 'block',
+          },
+          {
+            id: 9,
+            match: 'netflix.com, nflxvideo.net',
+            action: 'dns',
+            action_value: '1.1.1.1',
+          },
+        ],
+      },
+    });
+    expect(node.routes).toEqual([
+      {
+        id: 1,
+        match: ['regexp:(.*\\.|)ads\\.example$', 'protocol:bittorrent'],
+        action: 'block',
+      },
+      {
+        id: 9,
+        match: ['netflix.com', 'nflxvideo.net'],
+        action: 'dns',
+        actionValue: '1.1.1.1',
+      },
+    ]);
+  });
+
+  it('refuses what crashes an agent: empty or non-string match, unknown action, dns without server', () => {
+    expect(
+      problems({
+        sort: 11,
+        customConfig: {
+          routes: [
+            { match: [], action: 'block' },
+            { match: ['a', 3], action: 'block' },
+            { match: ['a'], action: 'hijack' },
+            { match: ['a'], action: 'dns' },
+            'block',
+          ],
+        },
+      }),
+    ).toEqual({
+      'custom_config.routes[0].match': expect.stringContaining('non-empty'),
+      'custom_config.routes[1].match':
+        expect.stringContaining('list of strings'),
+      'custom_config.routes[2].action': expect.stringContaining('block, dns'),
+      'custom_config.routes[3].action_value':
+        expect.stringContaining('DNS server'),
+      'custom_config.routes[4]': expect.stringContaining('must be an object'),
+    });
+    expect(problems({ sort: 11, customConfig: { routes: 'block' } })).toEqual({
+      'custom_config.routes': expect.stringContaining('must be a list'),
+    });
+  });
+});
+
 describe('readNodeProtocol (seed origin query form in server)', () => {
   it('reads add/port/net/host/path/tls/sni', () => {
     const node = read({

@@ -6,6 +6,9 @@ import {
   type NodeBase,
   type NodeProtocol,
   type NodeReading,
+  type NodeRoute,
+  ROUTE_ACTIONS,
+  type RouteAction,
   NodeSort,
   type NodeSource,
   type RealitySecurity,
@@ -78,6 +81,7 @@ function readBySort(
   address: string,
   f: ConfigFields,
 ): NodeProtocol | null {
+  const routes = readRoutes(f);
   const base = (portPerUser = false): NodeBase => {
     const port = portPerUser
       ? 0
@@ -95,6 +99,7 @@ function readBySort(
       nodeClass: Number(source.nodeClass),
       nodeGroup: Number(source.nodeGroup),
       speedLimitMbps: Number(source.nodeSpeedlimit) || 0,
+      ...(routes.length > 0 ? { routes } : {}),
     };
   };
   switch (Number(source.sort)) {
@@ -134,6 +139,59 @@ function readBySort(
     default:
       return null;
   }
+}
+
+/**
+ * `custom_config.routes`: `[{id?, match, action, action_value?}]`, V2Board's `server_route`
+ * rows. `match` is a list of strings or one comma-separated string; an id defaults to the rule's
+ * position. Every malformed rule is a problem, since an agent crashes on it (V2bX asserts each
+ * match is a string and indexes the first one of a `dns` rule).
+ */
+function readRoutes(f: ConfigFields): NodeRoute[] {
+  const raw = f.raw('routes');
+  if (raw === undefined || raw === null || raw === '') return [];
+  if (!Array.isArray(raw)) {
+    f.problem(
+      'routes',
+      'routes must be a list of {match, action, action_value}',
+    );
+    return [];
+  }
+  const routes: NodeRoute[] = [];
+  raw.forEach((item: unknown, i) => {
+    const key = `routes[${i}]`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      f.problem(key, `${key} must be an object {match, action, action_value}`);
+      return;
+    }
+    const r = new ConfigFields(
+      item as Record<string, unknown>,
+      `custom_config.${key}.`,
+      f.problems,
+    );
+    const match = r.list('match') ?? [];
+    if (match.length === 0 || match.some((m) => m.trim() === ''))
+      r.problem('match', 'match must be a non-empty list of non-empty strings');
+    const action = r.str('action');
+    if (!action || !(ROUTE_ACTIONS as readonly string[]).includes(action))
+      r.problem('action', `action must be one of ${ROUTE_ACTIONS.join(', ')}`);
+    const actionValue = r.str('action_value');
+    if (action === 'dns' && !actionValue)
+      r.problem(
+        'action_value',
+        'a dns rule needs action_value (the DNS server)',
+      );
+    const id = r.raw('id') ?? i + 1;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1)
+      r.problem('id', 'id must be a positive integer');
+    routes.push({
+      id: Number(id),
+      match: match.map((m) => m.trim()),
+      action: action as RouteAction,
+      ...(actionValue && action === 'dns' ? { actionValue } : {}),
+    });
+  });
+  return routes;
 }
 
 function readShadowsocks(

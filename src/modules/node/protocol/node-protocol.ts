@@ -99,6 +99,24 @@ export function ss2022KeyLength(method: Ss2022Method): 16 | 32 {
   return method === '2022-blake3-aes-128-gcm' ? 16 : 32;
 }
 
+/**
+ * What a routing rule does, as UniProxy agents (V2bX, XrayR V2board mode) apply V2Board's
+ * `server_route`: `block` refuses matching domains (`regexp:…`) or protocols (`protocol:…`),
+ * `dns` resolves matching domains through the server in `actionValue`.
+ */
+export type RouteAction = 'block' | 'dns';
+export const ROUTE_ACTIONS: readonly RouteAction[] = ['block', 'dns'];
+
+/** One routing rule of a node (`custom_config.routes[]`); agent-side, clients never see it. */
+export interface NodeRoute {
+  id: number;
+  /** Never empty; every entry a non-empty string (V2bX panics on anything else). */
+  match: string[];
+  action: RouteAction;
+  /** `dns`: the DNS server address (required); absent for `block`. */
+  actionValue?: string;
+}
+
 export interface NodeBase {
   id: number;
   name: string;
@@ -117,6 +135,8 @@ export interface NodeBase {
   nodeGroup: number;
   /** Mbps, 0 = unlimited. */
   speedLimitMbps: number;
+  /** Agent routing rules, present only when the node has some (UniProxy `routes`). */
+  routes?: NodeRoute[];
 }
 
 export interface ShadowsocksNode extends NodeBase {
