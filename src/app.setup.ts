@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, urlencoded } from 'express';
+import { json, raw, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -9,6 +9,7 @@ import {
   isNodeAgentPath,
   SEED_NODE_PATH,
   SSPANEL_PATH,
+  UNIPROXY_PATH,
   UNPREFIXED_ROUTES,
 } from './common/http/routes.js';
 import { appConfig } from './config/index.js';
@@ -16,6 +17,7 @@ import { setupOpenApi } from './modules/docs/openapi.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { nodeFastPath } from './modules/node-api/node-fast-path.js';
 import { sspanelParseErrors } from './modules/node-api/sspanel-exception.filter.js';
+import { uniproxyParseErrors } from './modules/node-api/uniproxy/uniproxy-exception.filter.js';
 
 /**
  * Everything main.ts does to the app besides listening, so tests boot the exact same app.
@@ -48,6 +50,13 @@ export async function configureApp(app: INestApplication): Promise<void> {
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   // Node agents post up to 10,000 traffic entries: their routes parse with a larger limit
   // first (body-parser then skips an already-parsed body); everyone else gets the ordinary one.
+  // UniProxy bodies are read as raw bytes whatever their Content-Type and parsed by the dialect
+  // (agents' pushes come with and without application/json); a body too large is its 413.
+  express.use(
+    UNIPROXY_PATH,
+    raw({ type: () => true, limit: config.nodeBodyLimit }),
+    uniproxyParseErrors,
+  );
   express.use(
     [SSPANEL_PATH, SEED_NODE_PATH],
     json({ limit: config.nodeBodyLimit }),

@@ -26,6 +26,18 @@ export class NodeEnv {
   @IsInt()
   @Min(1)
   NODE_USERS_CACHE_TTL_S = 60;
+
+  /** UniProxy `base_config.push_interval`: seconds between a V2bX agent's traffic pushes. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  UNIPROXY_PUSH_INTERVAL_S = 60;
+
+  /** UniProxy `base_config.pull_interval`: seconds between a V2bX agent's config/user pulls. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  UNIPROXY_PULL_INTERVAL_S = 60;
 }
 
 export const nodeConfig = registerAs('node', () => {
@@ -35,5 +47,7 @@ export const nodeConfig = registerAs('node', () => {
     trafficDedupWindowS: env.TRAFFIC_DEDUP_WINDOW_S,
     offlineAfterS: env.NODE_OFFLINE_AFTER_S,
     usersCacheTtlS: env.NODE_USERS_CACHE_TTL_S,
+    uniproxyPushIntervalS: env.UNIPROXY_PUSH_INTERVAL_S,
+    uniproxyPullIntervalS: env.UNIPROXY_PULL_INTERVAL_S,
   };
 });

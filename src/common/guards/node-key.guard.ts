@@ -36,9 +36,17 @@ export class NodeKeyCheck {
   }
 }
 
-/** The node key from header `Key` (seed agents) or query `key` / `muKey` (SSPanel agents). */
+/**
+ * The node key from header `Key` (seed agents), query `key` / `muKey` (SSPanel agents) or query
+ * `token` (V2Board UniProxy agents).
+ */
 export function presentedNodeKey(req: Request): string | undefined {
-  const candidates = [req.headers['key'], req.query['key'], req.query['muKey']];
+  const candidates = [
+    req.headers['key'],
+    req.query['key'],
+    req.query['muKey'],
+    req.query['token'],
+  ];
   return candidates.find(
     (c): c is string => typeof c === 'string' && c.length > 0,
   );

@@ -12,16 +12,20 @@ export const API_PREFIX = 'app/api/v0';
 /** SSPanel's WebAPI as XrayR speaks it, outside the API prefix (`/mod_mu/...`). */
 export const SSPANEL_PREFIX = 'mod_mu';
 
+/** V2Board's UniProxy node API as V2bX / XrayR (V2board mode) call it, outside the API prefix. */
+export const UNIPROXY_PREFIX = 'api/v1/server/UniProxy';
+
 /** The seed node agents' routes, under the API prefix (`/app/api/v0/node/...`). */
 export const SEED_NODE_PREFIX = 'node';
 
-/** The served paths of the two node dialects' roots. */
+/** The served paths of the node dialects' roots. */
 export const SSPANEL_PATH = `/${SSPANEL_PREFIX}`;
+export const UNIPROXY_PATH = `/${UNIPROXY_PREFIX}`;
 export const SEED_NODE_PATH = `/${API_PREFIX}/${SEED_NODE_PREFIX}`;
 
 /**
- * Roots served outside the API prefix: probes, metrics, docs, the SSPanel node dialect and the
- * subscription URLs clients import.
+ * Roots served outside the API prefix: probes, metrics, docs, the SSPanel and UniProxy node
+ * dialects and the subscription URLs clients import.
  */
 const UNPREFIXED_ROOTS = [
   'health',
@@ -30,6 +34,7 @@ const UNPREFIXED_ROOTS = [
   'docs',
   'docs-json',
   SSPANEL_PREFIX,
+  UNIPROXY_PREFIX,
   'sub',
   'link',
 ] as const;
@@ -43,6 +48,7 @@ export const UNPREFIXED_ROUTES = [
   { path: 'docs/{*rest}', method: RequestMethod.ALL },
   { path: 'docs-json', method: RequestMethod.GET },
   { path: `${SSPANEL_PREFIX}/{*rest}`, method: RequestMethod.ALL },
+  { path: `${UNIPROXY_PREFIX}/{*rest}`, method: RequestMethod.ALL },
   { path: 'sub/{*rest}', method: RequestMethod.ALL },
   { path: 'link/{*rest}', method: RequestMethod.ALL },
 ];
@@ -56,9 +62,18 @@ export function isUnprefixedPath(path: string): boolean {
   return UNPREFIXED_ROOTS.some((root) => isUnder(path, `/${root}`));
 }
 
-/** Is this served path one of the node agents' (SSPanel's or the seed dialect's)? */
+/** Is this served path one of the node agents' (SSPanel's, UniProxy's or the seed dialect's)? */
 export function isNodeAgentPath(path: string): boolean {
-  return isUnder(path, SSPANEL_PATH) || isUnder(path, SEED_NODE_PATH);
+  return (
+    isUnder(path, SSPANEL_PATH) ||
+    isUnder(path, UNIPROXY_PATH) ||
+    isUnder(path, SEED_NODE_PATH)
+  );
+}
+
+/** Is this served path V2Board's UniProxy dialect? */
+export function isUniProxyPath(path: string): boolean {
+  return isUnder(path, UNIPROXY_PATH);
 }
 
 /** Is this served path SSPanel's dialect? */

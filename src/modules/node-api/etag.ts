@@ -22,14 +22,39 @@ export function matchesEtag(
   );
 }
 
+/** How a dialect tags a body and recognises the client's copy (UniProxy has its own). */
+export interface EtagScheme {
+  tag(body: string | Buffer): string;
+  matches(ifNoneMatch: string | undefined, etag: string): boolean;
+}
+
+/** The panel's own dialects: weak sha1 tag, byte-for-byte match. */
+export const PANEL_ETAG: EtagScheme = { tag: weakEtag, matches: matchesEtag };
+
+/**
+ * V2Board's ETag (UniProxy dialect): `"<sha1 hex of the exact body>"`, strong and quoted, and a
+ * match is the bare hex appearing anywhere in If-None-Match (`strpos`), so quoted, unquoted and
+ * a proxy's weakened `W/"…"` all match (v2board/v2board
+ * app/Http/Controllers/Server/UniProxyController.php; cedar2025/Xboard uses `str_contains`).
+ * An empty header never matches.
+ */
+export const V2BOARD_ETAG: EtagScheme = {
+  tag: (body) => `"${createHash('sha1').update(body).digest('hex')}"`,
+  matches: (ifNoneMatch, etag) =>
+    ifNoneMatch !== undefined &&
+    ifNoneMatch !== '' &&
+    ifNoneMatch.includes(etag.slice(1, -1)),
+};
+
 /** Serialises once and answers 304 when the client already holds this body. */
 export function etagged(
   data: unknown,
   ifNoneMatch: string | undefined,
+  scheme: EtagScheme = PANEL_ETAG,
 ): EtaggedReply {
   const body = Buffer.from(JSON.stringify(data));
-  const etag = weakEtag(body);
-  return { etag, body: matchesEtag(ifNoneMatch, etag) ? null : body };
+  const etag = scheme.tag(body);
+  return { etag, body: scheme.matches(ifNoneMatch, etag) ? null : body };
 }
 
 /**

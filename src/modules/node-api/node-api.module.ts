@@ -9,16 +9,28 @@ import { NodeUserRepository } from './node-user.repository.js';
 import { SspanelFuncController } from './sspanel-func.controller.js';
 import { SspanelMuController } from './sspanel-mu.controller.js';
 import { TrafficReportRepository } from './traffic-report.repository.js';
+import { UniProxyConfigService } from './uniproxy/uniproxy-config.service.js';
+import { UniProxyNodeService } from './uniproxy/uniproxy-node.service.js';
+import { UniProxyReportService } from './uniproxy/uniproxy-report.service.js';
+import { UniProxyUserService } from './uniproxy/uniproxy-user.service.js';
+import { UniProxyController } from './uniproxy/uniproxy.controller.js';
+import { UniProxyRepository } from './uniproxy/uniproxy.repository.js';
 
 /**
  * The node agents' API: one service layer (user-list resolver, traffic ingestion, node info)
- * behind two dialects, the seed `/app/api/v0/node` routes and SSPanel's `/mod_mu`, on top of the
- * node domain (NodeModule). Exports nothing: its user-list cache listens to NODES_CHANGED and
- * USERS_ENTITLEMENTS_CHANGED (common/events) instead of being called by other modules.
+ * behind three dialects, the seed `/app/api/v0/node` routes, SSPanel's `/mod_mu` and V2Board's
+ * UniProxy (`/api/v1/server/UniProxy`), on top of the node domain (NodeModule). Exports nothing:
+ * its user-list cache listens to NODES_CHANGED and USERS_ENTITLEMENTS_CHANGED (common/events)
+ * instead of being called by other modules.
  */
 @Module({
   imports: [NodeModule],
-  controllers: [NodeSeedController, SspanelMuController, SspanelFuncController],
+  controllers: [
+    NodeSeedController,
+    SspanelMuController,
+    SspanelFuncController,
+    UniProxyController,
+  ],
   providers: [
     NodeUserRepository,
     TrafficReportRepository,
@@ -26,6 +38,11 @@ import { TrafficReportRepository } from './traffic-report.repository.js';
     NodeUserListService,
     NodeTrafficService,
     NodeInfoService,
+    UniProxyRepository,
+    UniProxyNodeService,
+    UniProxyConfigService,
+    UniProxyUserService,
+    UniProxyReportService,
   ],
 })
 export class NodeApiModule {}

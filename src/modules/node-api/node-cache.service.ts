@@ -9,7 +9,7 @@ import {
   USERS_ENTITLEMENTS_CHANGED,
 } from '../../common/events/domain-events.js';
 import { nodeConfig } from '../../config/index.js';
-import { EtaggedReply, matchesEtag, weakEtag } from './etag.js';
+import { EtaggedReply, EtagScheme, PANEL_ETAG } from './etag.js';
 import type { NodeErrorCode } from '../node/node.exception.js';
 import { NodeRepository } from '../node/node.repository.js';
 
@@ -41,7 +41,8 @@ interface Local {
 }
 
 /** Which cached list: the dialect and the node (`all` = seed list without node_id). */
-export type ListKey = `mu:${number}` | `seed:${number}` | 'seed:all';
+export type ListKey =
+  `mu:${number}` | `seed:${number}` | 'seed:all' | `uniproxy:${number}`;
 
 const PREFIX = 'node-users:';
 
@@ -72,25 +73,29 @@ export class NodeCacheService {
     this.ttlMs = config.usersCacheTtlS * 1000;
   }
 
-  /** The cached list for `key`, built with `build` on a miss (once per replica at a time). */
+  /**
+   * The cached list for `key`, built with `build` on a miss (once per replica at a time), tagged
+   * and matched with the dialect's ETag scheme (always the same one for a given key).
+   */
   async resolve(
     key: ListKey,
     ifNoneMatch: string | undefined,
     build: () => Promise<BuiltList>,
+    scheme: EtagScheme = PANEL_ETAG,
   ): Promise<ResolvedList> {
     const head = await this.head(key);
     if (head) {
       if (head.refusal) return { refusal: head.refusal };
-      if (matchesEtag(ifNoneMatch, head.etag))
+      if (scheme.matches(ifNoneMatch, head.etag))
         return { etag: head.etag, body: null };
       const local = this.local.get(key);
       if (local?.etag === head.etag) return local;
       const stored = await this.cache.get<Stored>(`${PREFIX}${key}:body`);
       if (stored?.etag === head.etag) return this.remember(key, stored);
     }
-    const built = await this.buildOnce(key, build);
+    const built = await this.buildOnce(key, build, scheme);
     if ('refusal' in built) return built;
-    return matchesEtag(ifNoneMatch, built.etag)
+    return scheme.matches(ifNoneMatch, built.etag)
       ? { etag: built.etag, body: null }
       : built;
   }
@@ -102,10 +107,11 @@ export class NodeCacheService {
   async notModified(
     key: ListKey,
     ifNoneMatch: string | undefined,
+    scheme: EtagScheme = PANEL_ETAG,
   ): Promise<string | null> {
     if (ifNoneMatch === undefined || ifNoneMatch === '') return null;
     const head = await this.head(key);
-    return head && !head.refusal && matchesEtag(ifNoneMatch, head.etag)
+    return head && !head.refusal && scheme.matches(ifNoneMatch, head.etag)
       ? head.etag
       : null;
   }
@@ -122,7 +128,7 @@ export class NodeCacheService {
   async invalidate(nodeId?: number): Promise<void> {
     const ids = nodeId === undefined ? await this.nodes.listIds() : [nodeId];
     const keys: ListKey[] = ['seed:all'];
-    for (const id of ids) keys.push(`mu:${id}`, `seed:${id}`);
+    for (const id of ids) keys.push(`mu:${id}`, `seed:${id}`, `uniproxy:${id}`);
     await this.cache.mdel(
       keys.flatMap((k) => [`${PREFIX}${k}:head`, `${PREFIX}${k}:body`]),
     );
@@ -148,10 +154,11 @@ export class NodeCacheService {
   private buildOnce(
     key: ListKey,
     build: () => Promise<BuiltList>,
+    scheme: EtagScheme,
   ): Promise<ResolvedList> {
     const pending = this.building.get(key);
     if (pending) return pending;
-    const promise = this.buildAndStore(key, build).finally(() =>
+    const promise = this.buildAndStore(key, build, scheme).finally(() =>
       this.building.delete(key),
     );
     this.building.set(key, promise);
@@ -161,6 +168,7 @@ export class NodeCacheService {
   private async buildAndStore(
     key: ListKey,
     build: () => Promise<BuiltList>,
+    scheme: EtagScheme,
   ): Promise<ResolvedList> {
     const built = await build();
     if ('refusal' in built) {
@@ -171,7 +179,7 @@ export class NodeCacheService {
       );
       return built;
     }
-    const stored: Stored = { etag: weakEtag(built.body), body: built.body };
+    const stored: Stored = { etag: scheme.tag(built.body), body: built.body };
     // Body first and living a little longer, so a head found in the cache has its body there.
     await this.cache.set<Stored>(
       `${PREFIX}${key}:body`,

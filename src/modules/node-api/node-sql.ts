@@ -6,6 +6,14 @@
 
 import type { Quote, SqlQuery } from '../../database/raw-sql.js';
 
+/** Columns the UniProxy `user` list is built from (id, uuid, speed_limit, device_limit). */
+export const UNIPROXY_USER_COLUMNS = [
+  'id',
+  'uuid',
+  'node_speedlimit',
+  'node_connector',
+] as const;
+
 /** Columns `/mod_mu/users` sends (renamed/derived fields are built from these). */
 export const SSPANEL_USER_COLUMNS = [
   'id',

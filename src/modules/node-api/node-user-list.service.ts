@@ -12,15 +12,22 @@ import {
   SEED_USER_COLUMNS,
   ServableScope,
   SSPANEL_USER_COLUMNS,
+  UNIPROXY_USER_COLUMNS,
 } from './node-sql.js';
 import { NodeConfigRow, NodeRepository } from '../node/node.repository.js';
 import { NodeStateService } from '../node/node-state.service.js';
 import { NodeUserRepository, RawUserRow } from './node-user.repository.js';
 import { NodeException } from '../node/node.exception.js';
-import type { EtaggedReply } from './etag.js';
+import { type EtaggedReply, V2BOARD_ETAG } from './etag.js';
 
 /** XrayR keeps its previous list on `ret: 0`; a node that must serve nobody gets this instead. */
 const SSPANEL_EMPTY_LIST = '{"ret":1,"data":[]}';
+
+/**
+ * UniProxy agents keep their previous list on an error and on an empty list alike, and refuse to
+ * start with one: a node that must serve nobody gets the honest empty list.
+ */
+const UNIPROXY_EMPTY_LIST = '{"users":[]}';
 
 /**
  * The servable-user resolver (node-api.md, "Who a node serves"), one for every dialect. Lists are
@@ -69,6 +76,24 @@ export class NodeUserListService {
       return this.cache.notModified('seed:all', ifNoneMatch);
     await this.state.recordHeartbeat(nodeId);
     return this.cache.notModified(`seed:${nodeId}`, ifNoneMatch);
+  }
+
+  /**
+   * UniProxy `user`: the heartbeat first (also before a 304), then the cached
+   * `{"users":[{id, uuid, speed_limit, device_limit}]}` with V2Board's ETag.
+   */
+  async uniproxyList(
+    nodeId: number,
+    ifNoneMatch: string | undefined,
+  ): Promise<EtaggedReply> {
+    await this.state.recordHeartbeat(nodeId);
+    const reply = await this.cache.resolve(
+      `uniproxy:${nodeId}`,
+      ifNoneMatch,
+      () => this.buildUniProxy(nodeId, new Date()),
+      V2BOARD_ETAG,
+    );
+    return this.orThrow(reply);
   }
 
   /** Seed `GET /node/users`: node N's list, or every servable user without a node. */
@@ -121,6 +146,21 @@ export class NodeUserListService {
       alive_ip: aliveIp,
     }));
     return { body: JSON.stringify({ ret: 1, data }) };
+  }
+
+  private async buildUniProxy(nodeId: number, now: Date): Promise<BuiltList> {
+    const node = await this.nodes.findConfig(nodeId);
+    if (!node) throw nodeNotFound(nodeId);
+    if (refusalOf(node)) return { body: UNIPROXY_EMPTY_LIST };
+    const rows = await this.servable(UNIPROXY_USER_COLUMNS, scopeOf(node), now);
+    const nodeLimit = Number(node.nodeSpeedlimit);
+    const users = rows.map(({ row }) => ({
+      id: Number(row.id),
+      uuid: row.uuid,
+      speed_limit: uniproxySpeedLimit(Number(row.node_speedlimit), nodeLimit),
+      device_limit: Number(row.node_connector),
+    }));
+    return { body: JSON.stringify({ users }) };
   }
 
   private async buildSeed(
@@ -179,6 +219,18 @@ export class NodeUserListService {
     }
     return out;
   }
+}
+
+/**
+ * A UniProxy user carries one limit (V2Board has none per node): the tighter of the user's and
+ * the node's, in whole Mbit/s as the agents' `int` needs, never rounded down to 0 (= unlimited).
+ */
+export function uniproxySpeedLimit(userMbps: number, nodeMbps: number): number {
+  const limits = [userMbps, nodeMbps].filter(
+    (n) => Number.isFinite(n) && n > 0,
+  );
+  if (limits.length === 0) return 0;
+  return Math.max(1, Math.floor(Math.min(...limits)));
 }
 
 function scopeOf(node: NodeConfigRow): ServableScope {

@@ -1,0 +1,49 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import {
+  exceptionLogger,
+  mapException,
+} from '../../../common/http/all-exceptions.filter.js';
+
+/**
+ * Every UniProxy error as V2Board renders one: `{"message": "…"}` with the status the global
+ * mapping gives it (4xx for everything the agent can fix or we refuse; 500 only for a bug,
+ * logged, never detailed). Both agents treat ≥ 400 as a failed call; a 200 would be decoded as
+ * data (XrayR: "server port must > 0"; V2bX: nil-pointer panic on the missing base_config).
+ */
+export function sendUniProxyError(
+  exception: unknown,
+  req: Request,
+  res: Response,
+): void {
+  const mapped = mapException(exception, req, exceptionLogger);
+  if (res.headersSent) return;
+  res.status(mapped.status).json({ message: mapped.body.msg });
+}
+
+/** The UniProxy controller's filter. */
+@Catch()
+export class UniProxyExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    sendUniProxyError(
+      exception,
+      http.getRequest<Request>(),
+      http.getResponse<Response>(),
+    );
+  }
+}
+
+/**
+ * The same shape for errors raised before routing on UniProxy paths (the raw body parser: 413),
+ * which no controller filter sees. Mounted on the UniProxy prefix after its parser.
+ */
+export function uniproxyParseErrors(
+  err: unknown,
+  req: Request,
+  res: Response,
+  _next: NextFunction,
+): void {
+  sendUniProxyError(err, req, res);
+}
