@@ -1294,6 +1294,25 @@ export default async () => {
           },
         ],
         [
+          import('./modules/node-api/uniproxy/uniproxy.controller.js'),
+          {
+            UniProxyController: {
+              getConfig: {},
+              postConfig: {},
+              getUser: {},
+              postUser: {},
+              postPush: {},
+              getPush: {},
+              postAlive: {},
+              getAlive: {},
+              getAliveList: {},
+              postAliveList: {},
+              postStatus: {},
+              getStatus: {},
+            },
+          },
+        ],
+        [
           import('./modules/payment/payment-debug.controller.js'),
           {
             PaymentDebugController: {

@@ -33,6 +33,15 @@ describe('every registered route enforces its access level (e2e)', () => {
     await t?.close();
   });
 
+  it('every UniProxy route is a node route (the node key as `token`)', () => {
+    const uniproxy = routes.filter((r) =>
+      r.path.startsWith('/api/v1/server/UniProxy/'),
+    );
+    expect(uniproxy).toHaveLength(12);
+    for (const r of uniproxy)
+      expect(`${r.path} ${r.access}`).toBe(`${r.path} node`);
+  });
+
   it('finds the routes of every module', () => {
     expect(routes.length).toBeGreaterThan(50);
     const paths = routes.map((r) => `${r.method} ${r.path}`);
@@ -43,6 +52,12 @@ describe('every registered route enforces its access level (e2e)', () => {
       'POST /app/api/v0/payment/debug/confirm',
       'GET /mod_mu/users',
       'POST /mod_mu/users/traffic',
+      ...['config', 'user', 'push', 'alive', 'alivelist', 'status'].flatMap(
+        (action) => [
+          `GET /api/v1/server/UniProxy/${action}`,
+          `POST /api/v1/server/UniProxy/${action}`,
+        ],
+      ),
       'GET /app/api/v0/admin/users',
       'POST /app/api/v0/admin/jobs/:name/run',
       'GET /health',
@@ -87,11 +102,13 @@ describe('every registered route enforces its access level (e2e)', () => {
     }
   });
 
-  it('every non-public /app/api/v0 and /mod_mu route refuses a request without credentials', async () => {
+  it('every non-public /app/api/v0, /mod_mu and UniProxy route refuses a request without credentials', async () => {
     const guarded = routes.filter(
       (r) =>
         r.access !== 'public' &&
-        (r.path.startsWith(`/${API_PREFIX}/`) || r.path.startsWith('/mod_mu/')),
+        (r.path.startsWith(`/${API_PREFIX}/`) ||
+          r.path.startsWith('/mod_mu/') ||
+          r.path.startsWith('/api/v1/server/UniProxy/')),
     );
     for (const route of guarded) {
       const res = await send(t, route);

@@ -8,8 +8,10 @@ import {
 import {
   API_PREFIX,
   isSspanelPath,
+  isUniProxyPath,
   isUnprefixedPath,
   SSPANEL_PATH,
+  UNIPROXY_PATH,
 } from '../../common/http/routes.js';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
@@ -18,6 +20,21 @@ type Schema = Record<string, unknown>;
 export const BEARER = 'bearer';
 export const NODE_KEY_HEADER = 'node-key-header';
 export const NODE_KEY_QUERY = 'node-key-query';
+export const NODE_TOKEN_QUERY = 'node-token-query';
+
+/** V2Board's UniProxy dialect: the key as `token`, errors as `{"message"}`. */
+const UNIPROXY_ERROR: Schema = {
+  type: 'object',
+  required: ['message'],
+  properties: { message: { type: 'string' } },
+};
+
+const UNIPROXY_ERRORS: Record<string, string> = {
+  '400': 'Malformed node_id/node_type or body, or node_type not the node’s',
+  '401': 'Missing or wrong token (MU_KEY)',
+  '404': 'No such node',
+  '409': 'The node’s settings cannot be served to UniProxy agents',
+};
 
 const SECURITY: Record<RouteAccess, Operation['security']> = {
   public: [],
@@ -94,7 +111,7 @@ export function buildOpenApiDocument(
   const config = new DocumentBuilder()
     .setTitle('Panel API')
     .setDescription(
-      `Proxy-service subscription panel. \`/${API_PREFIX}\` answers \`{ret, msg, data}\`; errors keep the shape with a real HTTP status and a stable \`code\`. \`${SSPANEL_PATH}\` speaks the SSPanel WebAPI dialect node agents (XrayR) expect.`,
+      `Proxy-service subscription panel. \`/${API_PREFIX}\` answers \`{ret, msg, data}\`; errors keep the shape with a real HTTP status and a stable \`code\`. \`${SSPANEL_PATH}\` speaks the SSPanel WebAPI dialect node agents (XrayR) expect; \`${UNIPROXY_PATH}\` V2Board’s (V2bX, XrayR V2board mode), errors \`{"message"}\`.`,
     )
     .setVersion('0')
     .addBearerAuth(
@@ -119,14 +136,33 @@ export function buildOpenApiDocument(
       },
       NODE_KEY_QUERY,
     )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'query',
+        name: 'token',
+        description:
+          'MU_KEY (V2Board UniProxy agents: V2bX, XrayR V2board mode)',
+      },
+      NODE_TOKEN_QUERY,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   for (const route of routes) {
     const item = document.paths[toOpenApiPath(route.path)];
     const op = item?.[route.method.toLowerCase() as 'get'];
     if (!op) continue;
-    op.security = SECURITY[route.access];
     op.tags = op.tags?.length ? op.tags : [tagOf(route)];
+    if (isUniProxyPath(route.path)) {
+      op.security = [{ [NODE_TOKEN_QUERY]: [] }];
+      for (const [status, description] of Object.entries(UNIPROXY_ERRORS))
+        op.responses[status] ??= {
+          description,
+          content: { 'application/json': { schema: UNIPROXY_ERROR } },
+        };
+      continue;
+    }
+    op.security = SECURITY[route.access];
     // @RawResponse routes (SSPanel, probes, metrics, gateway replies) answer in their own shape.
     if (!route.raw) envelope(op);
     for (const [status, description] of Object.entries(ERRORS[route.access])) {
@@ -141,6 +177,7 @@ export function buildOpenApiDocument(
 
 function tagOf(route: RouteInfo): string {
   if (isSspanelPath(route.path)) return 'node (SSPanel)';
+  if (isUniProxyPath(route.path)) return 'node (UniProxy)';
   const prefix = `/${API_PREFIX}/`;
   const local = route.path.startsWith(prefix)
     ? route.path.slice(prefix.length)
