@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
+import { acceptsGzip, GZIP_MIN_BYTES } from './gzip.js';
 
 /** A JSON body ready to send, with its ETag; `body` is null when the client's copy is current. */
 export interface EtaggedReply {
   etag: string;
   body: Buffer | null;
+  /** The body gzipped once and kept with it (cached lists); absent: never compressed. */
+  gzip?: () => Promise<Buffer>;
 }
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** `W/"<sha1 of the body>"`: bodies are built deterministically, so equal data, equal tag. */
 export function weakEtag(body: string | Buffer): string {
@@ -59,16 +64,30 @@ export function etagged(
 
 /**
  * Writes the reply as is: no re-serialisation (the cached user list is already JSON bytes) and
- * no Express ETag logic (disabled in app.setup.ts; these tags are explicit).
+ * no Express ETag logic (disabled in app.setup.ts; these tags are explicit). A cached list goes
+ * out gzipped when Accept-Encoding allows it, from the bytes compressed once per cache fill; the
+ * ETag names the content and is the same either way, so 304s are unchanged.
  */
-export function sendEtagged(res: Response, reply: EtaggedReply): void {
+export async function sendEtagged(
+  res: Response,
+  reply: EtaggedReply,
+  contentType: string = JSON_CONTENT_TYPE,
+): Promise<void> {
   res.setHeader('ETag', reply.etag);
   if (reply.body === null) {
     res.status(304).end();
     return;
   }
+  let body = reply.body;
+  if (reply.gzip && body.length >= GZIP_MIN_BYTES) {
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (acceptsGzip(res.req.headers['accept-encoding'])) {
+      body = await reply.gzip();
+      res.setHeader('Content-Encoding', 'gzip');
+    }
+  }
   res.status(200);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', reply.body.length);
-  res.end(reply.body);
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
 }

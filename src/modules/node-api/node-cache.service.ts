@@ -10,6 +10,7 @@ import {
 } from '../../common/events/domain-events.js';
 import { nodeConfig } from '../../config/index.js';
 import { EtaggedReply, EtagScheme, PANEL_ETAG } from './etag.js';
+import { lazyGzip } from './gzip.js';
 import type { NodeErrorCode } from '../node/node.exception.js';
 import { NodeRepository } from '../node/node.repository.js';
 
@@ -38,6 +39,8 @@ interface Stored {
 interface Local {
   etag: string;
   body: Buffer;
+  /** Compressed on first use, once per cache fill (see sendEtagged). */
+  gzip: () => Promise<Buffer>;
 }
 
 /** Which cached list: the dialect and the node (`all` = seed list without node_id). */
@@ -195,7 +198,8 @@ export class NodeCacheService {
   }
 
   private remember(key: ListKey, stored: Stored): Local {
-    const local = { etag: stored.etag, body: Buffer.from(stored.body) };
+    const body = Buffer.from(stored.body);
+    const local: Local = { etag: stored.etag, body, gzip: lazyGzip(body) };
     this.local.set(key, local);
     return local;
   }

@@ -58,7 +58,10 @@ export class NodeSeedController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    sendEtagged(res, await this.lists.seedList(query.node_id, ifNoneMatch));
+    await sendEtagged(
+      res,
+      await this.lists.seedList(query.node_id, ifNoneMatch),
+    );
   }
 
   @Post('traffic')

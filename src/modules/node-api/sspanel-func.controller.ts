@@ -27,6 +27,6 @@ export class SspanelFuncController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    sendEtagged(res, await this.info.detectRules(ifNoneMatch));
+    await sendEtagged(res, await this.info.detectRules(ifNoneMatch));
   }
 }

@@ -58,7 +58,7 @@ export class SspanelMuController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    sendEtagged(res, await this.info.sspanelInfo(params.id, ifNoneMatch));
+    await sendEtagged(res, await this.info.sspanelInfo(params.id, ifNoneMatch));
   }
 
   /** Legacy load report (agents that see a panel version below 2023.2). */
@@ -78,7 +78,10 @@ export class SspanelMuController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    sendEtagged(res, await this.lists.sspanelList(query.node_id, ifNoneMatch));
+    await sendEtagged(
+      res,
+      await this.lists.sspanelList(query.node_id, ifNoneMatch),
+    );
   }
 
   @Post('users/traffic')

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { nodeConfig } from '../../../config/index.js';
 import { etagged, V2BOARD_ETAG } from '../etag.js';
+import { lazyGzip } from '../gzip.js';
 import { NodeStateService } from '../../node/node-state.service.js';
 import { buildUniProxyConfig } from './uniproxy-config.builder.js';
 import { UniProxyErrorCode, UniProxyException } from './uniproxy.exception.js';
@@ -38,8 +39,11 @@ export class UniProxyConfigService {
         UniProxyErrorCode.NODE_NOT_SERVABLE,
         built.reason,
       );
+    const reply = etagged(built.config, ifNoneMatch, V2BOARD_ETAG);
+    // A config is built per request and rarely reaches GZIP_MIN_BYTES (only with many routes).
     return {
-      ...etagged(built.config, ifNoneMatch, V2BOARD_ETAG),
+      ...reply,
+      ...(reply.body ? { gzip: lazyGzip(reply.body) } : {}),
       contentType: JSON_TYPE,
     };
   }

@@ -1,25 +1,19 @@
 import type { Response } from 'express';
+import { type EtaggedReply, sendEtagged } from '../etag.js';
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
+export { JSON_CONTENT_TYPE as JSON_TYPE } from '../etag.js';
 /** What wyx2685/v2board sends and V2bX's user.go looks for (`strings.Contains`). */
 export const MSGPACK_TYPE = 'application/x-msgpack';
 
-/** A tagged UniProxy body; `body` null = the agent's copy is current (bare 304). */
-export interface UniProxyReply {
-  etag: string;
-  body: Buffer | null;
+/** A tagged UniProxy body and its media type; `body` null = the agent's copy is current. */
+export interface UniProxyReply extends EtaggedReply {
   contentType: string;
 }
 
-/** Writes the bytes as built (no re-serialisation; Express's own ETag is off, app.setup.ts). */
-export function sendUniProxy(res: Response, reply: UniProxyReply): void {
-  res.setHeader('ETag', reply.etag);
-  if (reply.body === null) {
-    res.status(304).end();
-    return;
-  }
-  res.status(200);
-  res.setHeader('Content-Type', reply.contentType);
-  res.setHeader('Content-Length', reply.body.length);
-  res.end(reply.body);
+/** The shared writer: bare 304, or the bytes as built (gzipped when allowed and cached). */
+export function sendUniProxy(
+  res: Response,
+  reply: UniProxyReply,
+): Promise<void> {
+  return sendEtagged(res, reply, reply.contentType);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Packr } from 'msgpackr';
 import { V2BOARD_ETAG } from '../etag.js';
+import { lazyGzip } from '../gzip.js';
 import { NodeUserListService } from '../node-user-list.service.js';
 import { UniProxyNodeService } from './uniproxy-node.service.js';
 import {
@@ -21,6 +22,7 @@ interface Packed {
   source: string;
   etag: string;
   body: Buffer;
+  gzip: () => Promise<Buffer>;
 }
 
 /** UniProxy `user`: the shared servable-user list, as JSON or (on request) msgpack. */
@@ -51,6 +53,7 @@ export class UniProxyUserService {
     return {
       etag: packed.etag,
       body: V2BOARD_ETAG.matches(ifNoneMatch, packed.etag) ? null : packed.body,
+      gzip: packed.gzip,
       contentType: MSGPACK_TYPE,
     };
   }
@@ -59,7 +62,12 @@ export class UniProxyUserService {
     const cached = this.packed.get(nodeId);
     if (cached?.source === source) return cached;
     const body = packr.pack(JSON.parse(json.toString('utf8')));
-    const packed = { source, etag: V2BOARD_ETAG.tag(body), body };
+    const packed = {
+      source,
+      etag: V2BOARD_ETAG.tag(body),
+      body,
+      gzip: lazyGzip(body),
+    };
     this.packed.set(nodeId, packed);
     return packed;
   }

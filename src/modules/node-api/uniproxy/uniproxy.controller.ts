@@ -63,7 +63,7 @@ export class UniProxyController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    sendUniProxy(res, await this.configs.config(caller, ifNoneMatch));
+    await sendUniProxy(res, await this.configs.config(caller, ifNoneMatch));
   }
 
   @Post('config')
@@ -82,7 +82,7 @@ export class UniProxyController {
     @Headers('x-response-format') format: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    sendUniProxy(
+    await sendUniProxy(
       res,
       await this.users.users(caller, ifNoneMatch, wantsMsgpack(format)),
     );
