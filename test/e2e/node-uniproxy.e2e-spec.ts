@@ -12,8 +12,9 @@ import {
   createNodeUser,
   MU_KEY,
 } from '../factories/node.factory.js';
+import { signUpAdmin } from '../factories/user.factory.js';
 import { goDecodeErrors } from '../utils/go-json.js';
-import { createTestApp, TestApp } from '../utils/test-app.js';
+import { API, createTestApp, TestApp } from '../utils/test-app.js';
 import {
   agent,
   agentQuery,
@@ -579,6 +580,34 @@ describe('node API: V2Board UniProxy dialect (e2e)', () => {
       .query(agentQuery(node.id, 'vmess'));
     expect(unknown.status).toBe(404);
     expect(unknown.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('the admin node view shows which dialect a node last spoke, and when', async () => {
+    const admin = await signUpAdmin(t);
+    const node = await createNode(t.dataSource, NODES.trojan);
+    const view = async () =>
+      (
+        await t
+          .http()
+          .get(`${API}/admin/nodes/${node.id}`)
+          .set(admin.auth)
+          .expect(200)
+      ).body.data.live.dialect as { dialect: string; at: number } | null;
+    expect(await view()).toBeNull();
+    await agent(t, node.id, 'trojan').get('user').expect(200);
+    expect(await view()).toEqual({
+      dialect: 'uniproxy',
+      at: expect.any(Number),
+    });
+    await t
+      .http()
+      .get('/mod_mu/users')
+      .query({ key: MU_KEY, node_id: node.id })
+      .expect(200);
+    expect((await view())?.dialect).toBe('sspanel');
+    // A refused request notes nothing.
+    await agent(t, node.id, 'vmess').get('user').expect(400);
+    expect((await view())?.dialect).toBe('sspanel');
   });
 
   it('a node UniProxy agents cannot serve gets 409 {"message"} on config (users and reports still work)', async () => {

@@ -11,6 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { SpeaksDialect } from './node-dialect.interceptor.js';
 import { ApiResult } from '../../common/http/envelope.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
 import { SEED_NODE_PREFIX } from '../../common/http/routes.js';
@@ -42,6 +43,7 @@ export interface SeedTrafficResult {
 /** The seed node routes under `/app/api/v0/node`, in the `{ret, msg, data}` envelope. */
 @RateLimit('node')
 @NodeAuth()
+@SpeaksDialect('seed')
 @Controller(SEED_NODE_PREFIX)
 export class NodeSeedController {
   constructor(

@@ -12,6 +12,7 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { SpeaksDialect } from './node-dialect.interceptor.js';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
 import { SSPANEL_PREFIX } from '../../common/http/routes.js';
@@ -43,6 +44,7 @@ const OK: SspanelOk = { ret: 1, msg: 'ok' };
 @NodeAuth()
 @RawResponse()
 @UseFilters(SspanelExceptionFilter)
+@SpeaksDialect('sspanel')
 @Controller(SSPANEL_PREFIX)
 export class SspanelMuController {
   constructor(

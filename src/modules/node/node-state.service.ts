@@ -26,9 +26,20 @@ export interface NodeStatsState {
   at: number;
 }
 
+/** Which agent API a node last spoke (`node:{id}:dialect`, TTL 7 days), and when (unix). */
+export type NodeDialect = 'seed' | 'sspanel' | 'uniproxy';
+export interface NodeDialectState {
+  dialect: NodeDialect;
+  at: number;
+}
+
+/** How long the last-dialect note outlives the node's last request. */
+const NODE_DIALECT_TTL_S = 7 * 86_400;
+
 export interface NodeLiveState {
   online: NodeOnlineState | null;
   stats: NodeStatsState | null;
+  dialect: NodeDialectState | null;
 }
 
 /**
@@ -42,6 +53,8 @@ export class NodeStateService {
   private readonly offlineAfterS: number;
   /** node id → unix second of this replica's last heartbeat write. */
   private readonly lastHeartbeatWrite = new Map<number, number>();
+  /** node id → the dialect note this replica last wrote. */
+  private readonly lastDialect = new Map<number, NodeDialectState>();
   private readonly memory = new Map<
     string,
     { value: string; expiresAt: number }
@@ -108,11 +121,30 @@ export class NodeStateService {
 
   /** The Redis snapshots (null once expired). */
   async liveState(nodeId: number): Promise<NodeLiveState> {
-    const [online, stats] = await Promise.all([
+    const [online, stats, dialect] = await Promise.all([
       this.get<NodeOnlineState>(`node:${nodeId}:online`),
       this.get<NodeStatsState>(`node:${nodeId}:stats`),
+      this.get<NodeDialectState>(`node:${nodeId}:dialect`),
     ]);
-    return { online, stats };
+    return { online, stats, dialect };
+  }
+
+  /**
+   * Notes which agent API a node just used (admin views show it). Coalesced like the heartbeat:
+   * the same dialect is rewritten at most once per HEARTBEAT_WRITE_INTERVAL_S on this replica.
+   */
+  async noteDialect(
+    nodeId: number,
+    dialect: NodeDialect,
+    now: Date = new Date(),
+  ): Promise<void> {
+    const at = unixNow(now);
+    const last = this.lastDialect.get(nodeId);
+    if (last?.dialect === dialect && at - last.at < HEARTBEAT_WRITE_INTERVAL_S)
+      return;
+    const state = { dialect, at };
+    this.lastDialect.set(nodeId, state);
+    await this.put(`node:${nodeId}:dialect`, state, NODE_DIALECT_TTL_S);
   }
 
   /** A node is online while its last heartbeat is younger than NODE_OFFLINE_AFTER_S. */

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { SpeaksDialect } from '../node-dialect.interceptor.js';
 import { RawResponse } from '../../../common/decorators/raw-response.decorator.js';
 import { UNIPROXY_PREFIX } from '../../../common/http/routes.js';
 import { NodeAuth } from '../../../common/guards/node-key.guard.js';
@@ -48,6 +49,7 @@ type Ok = typeof UNIPROXY_OK;
 @NodeAuth()
 @RawResponse()
 @UseFilters(UniProxyExceptionFilter)
+@SpeaksDialect('uniproxy')
 // Where V2Board mounts the dialect (its catch-all `any('/server/{class}/{action}')`).
 @Controller(UNIPROXY_PREFIX)
 export class UniProxyController {
