@@ -8,6 +8,7 @@ import {
 import {
   API_PREFIX,
   isSspanelPath,
+  isSubscriptionFeedPath,
   isUnprefixedPath,
   SSPANEL_PATH,
 } from '../../common/http/routes.js';
@@ -141,6 +142,7 @@ export function buildOpenApiDocument(
 
 function tagOf(route: RouteInfo): string {
   if (isSspanelPath(route.path)) return 'node (SSPanel)';
+  if (isSubscriptionFeedPath(route.path)) return 'subscription feed';
   const prefix = `/${API_PREFIX}/`;
   const local = route.path.startsWith(prefix)
     ? route.path.slice(prefix.length)
