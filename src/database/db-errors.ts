@@ -26,3 +26,47 @@ export function isTransientLockError(err: unknown): boolean {
     driver?.code === 'SQLITE_BUSY'
   );
 }
+
+/** Network and server-state errors of mysql2 / better-sqlite3 that mean "the database is away". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'SQLITE_BUSY',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+]);
+
+/** TypeORM's own "no connection" errors, by name (not all are exported). */
+const NOT_CONNECTED_ERRORS = new Set([
+  'CannotExecuteNotConnectedError',
+  'ConnectionIsNotSetError',
+  'DriverNotInitialized',
+]);
+
+/**
+ * The database cannot answer right now (down, unreachable, pool closed, too many connections),
+ * as opposed to a bad query: callers answer 503 so clients retry, never 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (NOT_CONNECTED_ERRORS.has(err.name)) return true;
+  const own = err as Error & { code?: string };
+  const driver =
+    err instanceof QueryFailedError
+      ? (err.driverError as { code?: string; message?: string } | undefined)
+      : undefined;
+  const code = driver?.code ?? own.code;
+  if (code !== undefined && UNAVAILABLE_CODES.has(code)) return true;
+  const message = driver?.message ?? err.message;
+  return /Pool is closed|database connection is not open|Connection lost|Connection is not established/i.test(
+    message,
+  );
+}

@@ -61,6 +61,9 @@ describe('every registered route enforces its access level (e2e)', () => {
       'GET /app/api/v0/admin/users',
       'POST /app/api/v0/admin/jobs/:name/run',
       'GET /health',
+      'GET /sub/:token/:format',
+      'GET /app/api/v0/user/subscription',
+      'POST /app/api/v0/admin/users/:id/subscription/reset',
     ]) {
       expect(paths).toContain(expected);
     }
@@ -80,6 +83,9 @@ describe('every registered route enforces its access level (e2e)', () => {
         'GET /health',
         'GET /ready',
         'GET /metrics',
+        'GET /sub/:token',
+        'GET /sub/:token/:format',
+        'GET /link/:token',
       ].sort(
         (a, b) =>
           a.split(' ')[1].localeCompare(b.split(' ')[1]) || a.localeCompare(b),

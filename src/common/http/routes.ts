@@ -18,6 +18,10 @@ export const UNIPROXY_PREFIX = 'api/v1/server/UniProxy';
 /** The seed node agents' routes, under the API prefix (`/app/api/v0/node/...`). */
 export const SEED_NODE_PREFIX = 'node';
 
+/** The subscription URLs clients import: `/sub/:token[/:format]` and the seed's `/link/:token`. */
+export const SUBSCRIPTION_PREFIX = 'sub';
+export const SEED_LINK_PREFIX = 'link';
+
 /** The served paths of the node dialects' roots. */
 export const SSPANEL_PATH = `/${SSPANEL_PREFIX}`;
 export const UNIPROXY_PATH = `/${UNIPROXY_PREFIX}`;
@@ -35,8 +39,8 @@ const UNPREFIXED_ROOTS = [
   'docs-json',
   SSPANEL_PREFIX,
   UNIPROXY_PREFIX,
-  'sub',
-  'link',
+  SUBSCRIPTION_PREFIX,
+  SEED_LINK_PREFIX,
 ] as const;
 
 /** The global prefix's exclusions (`app.setGlobalPrefix(API_PREFIX, { exclude })`). */
@@ -49,8 +53,8 @@ export const UNPREFIXED_ROUTES = [
   { path: 'docs-json', method: RequestMethod.GET },
   { path: `${SSPANEL_PREFIX}/{*rest}`, method: RequestMethod.ALL },
   { path: `${UNIPROXY_PREFIX}/{*rest}`, method: RequestMethod.ALL },
-  { path: 'sub/{*rest}', method: RequestMethod.ALL },
-  { path: 'link/{*rest}', method: RequestMethod.ALL },
+  { path: `${SUBSCRIPTION_PREFIX}/{*rest}`, method: RequestMethod.ALL },
+  { path: `${SEED_LINK_PREFIX}/{*rest}`, method: RequestMethod.ALL },
 ];
 
 function isUnder(path: string, root: string): boolean {
@@ -79,4 +83,12 @@ export function isUniProxyPath(path: string): boolean {
 /** Is this served path SSPanel's dialect? */
 export function isSspanelPath(path: string): boolean {
   return isUnder(path, SSPANEL_PATH);
+}
+
+/** Is this served path a subscription profile URL (`/sub/...`, `/link/...`)? */
+export function isSubscriptionFeedPath(path: string): boolean {
+  return (
+    isUnder(path, `/${SUBSCRIPTION_PREFIX}`) ||
+    isUnder(path, `/${SEED_LINK_PREFIX}`)
+  );
 }

@@ -9,6 +9,7 @@ import {
   API_PREFIX,
   isSspanelPath,
   isUniProxyPath,
+  isSubscriptionFeedPath,
   isUnprefixedPath,
   SSPANEL_PATH,
   UNIPROXY_PATH,
@@ -178,6 +179,7 @@ export function buildOpenApiDocument(
 function tagOf(route: RouteInfo): string {
   if (isSspanelPath(route.path)) return 'node (SSPanel)';
   if (isUniProxyPath(route.path)) return 'node (UniProxy)';
+  if (isSubscriptionFeedPath(route.path)) return 'subscription feed';
   const prefix = `/${API_PREFIX}/`;
   const local = route.path.startsWith(prefix)
     ? route.path.slice(prefix.length)

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Cache } from 'cache-manager';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   USERS_ENTITLEMENTS_CHANGED,
   UsersEntitlementsChangedEvent,
@@ -15,7 +15,9 @@ const PREFIX = 'sub:';
 const GLOBAL_GENERATION = `${PREFIX}generation`;
 const userGeneration = (userId: number): string =>
   `${PREFIX}user-generation:${userId}`;
-const tokenKey = (token: string): string => `${PREFIX}token:${token}`;
+/** Tokens are secrets: the store sees a digest. */
+const tokenKey = (token: string): string =>
+  `${PREFIX}token:${createHash('sha256').update(token).digest('base64url')}`;
 /** Generations outlive every body by far; a lost one only costs a rebuild. */
 const GENERATION_TTL_MS = 30 * 86_400_000;
 

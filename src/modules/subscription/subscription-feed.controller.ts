@@ -8,9 +8,20 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
+import {
+  SEED_LINK_PREFIX,
+  SUBSCRIPTION_PREFIX,
+} from '../../common/http/routes.js';
 import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { detectOutput, type OutputKind } from './client-detection.js';
 import { LinkQueryDto, SubscriptionQueryDto } from './dto/subscription.dto.js';
@@ -25,14 +36,50 @@ import type { ProtocolName } from '../node/protocol/index.js';
  * the client's own format (no envelope); the token is the credential. HEAD (Express answers it
  * with the GET route) sends the same headers without the body.
  */
+const PROFILE_HEADERS = {
+  'subscription-userinfo': {
+    description:
+      '`upload=U; download=D; total=T; expire=E` (integers; expire 0 = never)',
+    schema: { type: 'string' },
+  },
+  'profile-update-interval': {
+    description: 'Hours between refreshes (SUB_UPDATE_INTERVAL_H)',
+    schema: { type: 'string' },
+  },
+  'content-disposition': {
+    description: "`attachment; filename*=UTF-8''<SITE_NAME>.<ext>`",
+    schema: { type: 'string' },
+  },
+  'profile-title': {
+    description: '`base64:<SITE_NAME in base64>`',
+    schema: { type: 'string' },
+  },
+};
+
 @Public()
 @RawResponse()
 @RateLimit('subscription')
+@ApiProduces('text/plain', 'text/yaml', 'application/json')
+@ApiOkResponse({
+  description:
+    'The profile in the client format; a suspended, expired or over-quota account gets one placeholder entry named with the reason',
+  headers: PROFILE_HEADERS,
+})
+@ApiNotFoundResponse({
+  description:
+    'Unknown or reset token, unknown format (the body of any unknown path)',
+})
+@ApiTooManyRequestsResponse({
+  description: 'THROTTLE_SUB_LIMIT fetches of this token per window',
+})
+@ApiServiceUnavailableResponse({
+  description: 'Database unavailable; retry later',
+})
 @Controller()
 export class SubscriptionFeedController {
   constructor(private readonly feed: SubscriptionFetchService) {}
 
-  @Get('sub/:token')
+  @Get(`${SUBSCRIPTION_PREFIX}/:token`)
   async auto(
     @Param('token') token: string,
     @Query() query: SubscriptionQueryDto,
@@ -44,7 +91,7 @@ export class SubscriptionFeedController {
     await this.send(req, res, token, output, protocolsOf(query.types));
   }
 
-  @Get('sub/:token/:format')
+  @Get(`${SUBSCRIPTION_PREFIX}/:token/:format`)
   async format(
     @Param('token') token: string,
     @Param('format') format: string,
@@ -58,7 +105,7 @@ export class SubscriptionFeedController {
     await this.send(req, res, token, format as FormatName, protocols);
   }
 
-  @Get('link/:token')
+  @Get(`${SEED_LINK_PREFIX}/:token`)
   async link(
     @Param('token') token: string,
     @Query() query: LinkQueryDto,

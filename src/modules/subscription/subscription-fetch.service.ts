@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import { appConfig, subscriptionConfig } from '../../config/index.js';
+import { isDatabaseUnavailable } from '../../database/db-errors.js';
 import { NodeCatalogService } from '../node/catalog/index.js';
 import type { ProtocolName } from '../node/protocol/index.js';
 import type { OutputKind } from './client-detection.js';
@@ -24,6 +25,10 @@ import {
   type RendererSet,
 } from './subscription-renderers.js';
 import { SubscriptionTokenService } from './subscription-token.service.js';
+import {
+  SubscriptionErrorCode,
+  SubscriptionException,
+} from './subscription.exception.js';
 
 /** One subscription request, as the controller read it. */
 export interface FetchRequest {
@@ -65,8 +70,26 @@ export class SubscriptionFetchService {
     this.site = app.publicUrl.replace(/^https?:\/\//, '');
   }
 
-  /** The profile for `request`; an unknown or reset token answers like an unknown path. */
+  /**
+   * The profile for `request`; an unknown or reset token answers like an unknown path, a
+   * database outage 503 (clients retry later; never a 500 or a half-built profile).
+   */
   async fetch(request: FetchRequest): Promise<SubscriptionReply> {
+    try {
+      return await this.answer(request);
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      this.logger.warn(
+        `Subscription fetch without a database: ${(err as Error).message}`,
+      );
+      throw new SubscriptionException(
+        SubscriptionErrorCode.SUBSCRIPTION_UNAVAILABLE,
+        'Subscriptions are temporarily unavailable, retry later',
+      );
+    }
+  }
+
+  private async answer(request: FetchRequest): Promise<SubscriptionReply> {
     const now = new Date();
     const subscriber = await this.tokens.resolve(request.token);
     if (!subscriber)

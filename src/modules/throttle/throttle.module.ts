@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { type ExecutionContext, Module } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { ThrottlerOptions } from '@nestjs/throttler';
@@ -37,6 +38,21 @@ function tokenOf(req: TrackedRequest): string {
   return typeof token === 'string' ? token : '';
 }
 
+/**
+ * Budgets shared by every route of the policy (the library keys per handler by default): one
+ * token's fetches count together whichever format or route asks.
+ */
+const ACROSS_ROUTES: ReadonlySet<RateLimitPolicy> = new Set(['subscription']);
+
+/** The policy and a digest of the tracker (a subscription token is a secret: not a Redis key). */
+function keyAcrossRoutes(
+  _context: ExecutionContext,
+  tracker: string,
+  name: string,
+): string {
+  return `${name}:${createHash('sha256').update(tracker).digest('base64url').slice(0, 32)}`;
+}
+
 /** Storage for the library's ThrottlerModule (global), kept in its own module so it can inject Redis. */
 @Module({
   providers: [RedisThrottlerStorage],
@@ -70,6 +86,7 @@ class ThrottleStorageModule {}
             limit: limits[policy],
             skipIf: (context) => rateLimitPolicyOf(context) !== policy,
             getTracker: (req: TrackedRequest) => TRACKERS[policy](req),
+            ...(ACROSS_ROUTES.has(policy) && { generateKey: keyAcrossRoutes }),
           }),
         );
         return { throttlers, storage, errorMessage: 'Too many requests' };

@@ -5,6 +5,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { SUBSCRIPTION_PREFIX } from '../../../common/http/routes.js';
 import { FORMAT_NAMES, type FormatName } from '../formats/profile.js';
 
 /** A comma list of protocol names (`vless,trojan`); checked against the model by the service. */
@@ -55,7 +56,7 @@ export class SubscriptionInfoDto {
   urls: Record<FormatName, string>;
 
   static of(publicUrl: string, token: string): SubscriptionInfoDto {
-    const url = `${publicUrl}/sub/${token}`;
+    const url = `${publicUrl}/${SUBSCRIPTION_PREFIX}/${token}`;
     const urls = Object.fromEntries(
       FORMAT_NAMES.map((f) => [f, `${url}/${f}`]),
     ) as Record<FormatName, string>;
