@@ -14,7 +14,7 @@ import {
 import type { Response } from 'express';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
-import { SSPANEL_PREFIX } from '../../common/http/routes.js';
+import { SSPANEL_PATH, SSPANEL_PREFIX } from '../../common/http/routes.js';
 import {
   AliveIpReportDto,
   DetectLogReportDto,
@@ -32,6 +32,9 @@ import { SspanelExceptionFilter } from './sspanel-exception.filter.js';
 
 type SspanelOk = { ret: 1; msg: string };
 const OK: SspanelOk = { ret: 1, msg: 'ok' };
+
+/** The users list route, as served (the node fast path answers its 304s). */
+export const SSPANEL_USERS_ROUTE = `${SSPANEL_PATH}/users`;
 
 /**
  * The SSPanel WebAPI as XrayR (PanelType "SSpanel") calls it; checked against XrayR's

@@ -9,6 +9,7 @@ import {
   rateLimitPolicyOf,
 } from './rate-limit.decorator.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
+import { throttleKey } from './throttle-key.js';
 
 interface TrackedRequest {
   ip?: string;
@@ -72,7 +73,19 @@ class ThrottleStorageModule {}
             getTracker: (req: TrackedRequest) => TRACKERS[policy](req),
           }),
         );
-        return { throttlers, storage, errorMessage: 'Too many requests' };
+        return {
+          throttlers,
+          storage,
+          errorMessage: 'Too many requests',
+          // Ours, not the library's default: the node fast path counts under the same key.
+          generateKey: (context, tracker, name) =>
+            throttleKey(
+              context.getClass().name,
+              context.getHandler().name,
+              name,
+              tracker,
+            ),
+        };
       },
     }),
   ],
