@@ -719,18 +719,6 @@ export default async () => {
                 type: () => Number,
                 description: '0 unpaid, 1 paid, -1 expired; all when absent.',
               },
-              limit: {
-                required: false,
-                type: () => Number,
-                minimum: 1,
-                maximum: 200,
-              },
-              offset: {
-                required: false,
-                type: () => Number,
-                minimum: 0,
-                maximum: 1000000,
-              },
             },
           },
         ],

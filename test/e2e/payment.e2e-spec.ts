@@ -388,6 +388,18 @@ describe('payment (e2e, epay + manual gateways)', () => {
         .get(`${API}/payment/orders?status=2`)
         .set(me.auth)
         .expect(400);
+      // The documented page bounds of every list: limit 1–100.
+      for (const limit of [0, 101])
+        await t
+          .http()
+          .get(`${API}/payment/orders?limit=${limit}`)
+          .set(me.auth)
+          .expect(400);
+      await t
+        .http()
+        .get(`${API}/payment/orders?limit=100`)
+        .set(me.auth)
+        .expect(200);
 
       const status = await t
         .http()

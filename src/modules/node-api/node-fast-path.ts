@@ -9,15 +9,20 @@ import {
 } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { createHash } from 'node:crypto';
 import { NodeKeyCheck } from '../../common/guards/node-key.guard.js';
-import { SEED_NODE_PATH, SSPANEL_PATH } from '../../common/http/routes.js';
 import { authConfig } from '../../config/index.js';
 import { requestIdFor } from '../logging/logging.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { NodeSeedController } from './node-seed.controller.js';
+import { throttleKey } from '../throttle/throttle-key.js';
+import {
+  NodeSeedController,
+  SEED_USERS_ROUTE,
+} from './node-seed.controller.js';
 import { NodeUserListService } from './node-user-list.service.js';
-import { SspanelMuController } from './sspanel-mu.controller.js';
+import {
+  SSPANEL_USERS_ROUTE,
+  SspanelMuController,
+} from './sspanel-mu.controller.js';
 
 const INT_MAX = 2_147_483_647;
 const NODE_ID = /^[1-9][0-9]{0,9}$/;
@@ -26,14 +31,22 @@ const NODE_ID = /^[1-9][0-9]{0,9}$/;
 interface FastRoute {
   /** The route pattern, as the HTTP metrics label it. */
   pattern: string;
-  /** Controller and handler: the rate-limit key is derived from them, as ThrottlerGuard does. */
-  throttlePrefix: string;
+  /** The route's controller and handler: its rate-limit key is built from them (throttleKey). */
+  controller: string;
+  handler: string;
   /** Whether the route's query DTO requires node_id. */
   nodeIdRequired: boolean;
   notModified(
     nodeId: number | undefined,
     ifNoneMatch: string,
   ): Promise<string | null>;
+}
+
+/** A request the fast path may answer: its route, node_id and If-None-Match. */
+interface Poll {
+  route: FastRoute;
+  nodeId: number | undefined;
+  ifNoneMatch: string;
 }
 
 /** The node throttler's settings, resolved once (numbers only; anything else: no fast path). */
@@ -77,88 +90,37 @@ export function nodeFastPath(
   const keyCheck = new NodeKeyCheck(
     app.get<ConfigType<typeof authConfig>>(authConfig.KEY).muKey,
   );
-  const lists = app.get(NodeUserListService);
   const metrics = app.get(MetricsService);
   const throttle = nodeThrottle(app);
   // Without the node rate-limit budget to count against, no fast path at all.
   if (!throttle) return (_req, _res, next) => next();
-  const routes = new Map<string, FastRoute>([
-    [
-      `${SSPANEL_PATH}/users`,
-      {
-        pattern: `${SSPANEL_PATH}/users`,
-        throttlePrefix: `${SspanelMuController.name}-users`,
-        nodeIdRequired: true,
-        notModified: (id, inm) => lists.sspanelNotModified(id!, inm),
-      },
-    ],
-    [
-      `${SEED_NODE_PATH}/users`,
-      {
-        pattern: `${SEED_NODE_PATH}/users`,
-        throttlePrefix: `${NodeSeedController.name}-users`,
-        nodeIdRequired: false,
-        notModified: (id, inm) => lists.seedNotModified(id, inm),
-      },
-    ],
-  ]);
+  const routes = fastRoutes(app.get(NodeUserListService));
 
   const answer = async (
-    route: FastRoute,
-    nodeId: number | undefined,
-    ifNoneMatch: string,
+    poll: Poll,
     req: Request,
     res: Response,
   ): Promise<boolean> => {
     if (!keyCheck.matches(req)) return false;
-    {
-      const tracker = throttle.getTracker(req);
-      const key = createHash('sha256')
-        .update(`${route.throttlePrefix}-${throttle.name}-${tracker}`)
-        .digest('hex');
-      const hit = await throttle.storage.increment(
-        key,
-        throttle.ttl,
-        throttle.limit,
-        throttle.blockDuration,
-        throttle.name,
-      );
-      // The guard answers the 429 (this hit is not counted again while blocked).
-      if (hit.isBlocked) return false;
-      const suffix = `-${throttle.name}`;
-      res.setHeader(`X-RateLimit-Limit${suffix}`, throttle.limit);
-      res.setHeader(
-        `X-RateLimit-Remaining${suffix}`,
-        Math.max(0, throttle.limit - hit.totalHits),
-      );
-      res.setHeader(`X-RateLimit-Reset${suffix}`, hit.timeToExpire);
-    }
-    const etag = await route.notModified(nodeId, ifNoneMatch);
+    if (!(await countHit(throttle, poll.route, req, res))) return false;
+    const etag = await poll.route.notModified(poll.nodeId, poll.ifNoneMatch);
     if (etag === null) return false;
-    (req as Request & { id?: string }).id = requestIdFor(req, res);
-    res.setHeader('ETag', etag);
-    res.statusCode = 304;
-    res.end();
+    send304(req, res, etag);
     return true;
   };
 
   return (req, res, next) => {
-    if (req.method !== 'GET') return next();
-    const route = routes.get(req.path);
-    const ifNoneMatch = req.headers['if-none-match'];
-    if (!route || !ifNoneMatch || req.headers.origin !== undefined)
-      return next();
-    const nodeId = canonicalNodeId(req.query, route.nodeIdRequired);
-    if (nodeId === null) return next();
+    const poll = pollOf(req, routes);
+    if (!poll) return next();
     const started = process.hrtime.bigint();
-    answer(route, nodeId, ifNoneMatch, req, res).then(
+    answer(poll, req, res).then(
       (answered) => {
         if (!answered) {
           clearFastPathHeaders(res);
           return next();
         }
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        metrics.observeHttp('GET', route.pattern, 304, seconds);
+        metrics.observeHttp('GET', poll.route.pattern, 304, seconds);
         logCompleted(req, res, seconds);
       },
       () => {
@@ -167,6 +129,85 @@ export function nodeFastPath(
       },
     );
   };
+}
+
+/** The two list routes, keyed by their served path. */
+function fastRoutes(lists: NodeUserListService): Map<string, FastRoute> {
+  return new Map<string, FastRoute>([
+    [
+      SSPANEL_USERS_ROUTE,
+      {
+        pattern: SSPANEL_USERS_ROUTE,
+        controller: SspanelMuController.name,
+        handler: 'users' satisfies keyof SspanelMuController,
+        nodeIdRequired: true,
+        notModified: (id, inm) => lists.sspanelNotModified(id!, inm),
+      },
+    ],
+    [
+      SEED_USERS_ROUTE,
+      {
+        pattern: SEED_USERS_ROUTE,
+        controller: NodeSeedController.name,
+        handler: 'users' satisfies keyof NodeSeedController,
+        nodeIdRequired: false,
+        notModified: (id, inm) => lists.seedNotModified(id, inm),
+      },
+    ],
+  ]);
+}
+
+/** Step 1: only `GET` of exactly a list route, with If-None-Match, no Origin, a canonical query. */
+function pollOf(req: Request, routes: Map<string, FastRoute>): Poll | null {
+  if (req.method !== 'GET') return null;
+  const route = routes.get(req.path);
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (!route || !ifNoneMatch || req.headers.origin !== undefined) return null;
+  const nodeId = canonicalNodeId(req.query, route.nodeIdRequired);
+  if (nodeId === null) return null;
+  return { route, nodeId, ifNoneMatch };
+}
+
+/**
+ * Step 3: the hit against the `node` budget under the guard's own key, with its headers. False
+ * when the budget is blocked: the guard answers the 429 (the hit is not counted again).
+ */
+async function countHit(
+  throttle: NodeThrottle,
+  route: FastRoute,
+  req: Request,
+  res: Response,
+): Promise<boolean> {
+  const key = throttleKey(
+    route.controller,
+    route.handler,
+    throttle.name,
+    throttle.getTracker(req),
+  );
+  const hit = await throttle.storage.increment(
+    key,
+    throttle.ttl,
+    throttle.limit,
+    throttle.blockDuration,
+    throttle.name,
+  );
+  if (hit.isBlocked) return false;
+  const suffix = `-${throttle.name}`;
+  res.setHeader(`X-RateLimit-Limit${suffix}`, throttle.limit);
+  res.setHeader(
+    `X-RateLimit-Remaining${suffix}`,
+    Math.max(0, throttle.limit - hit.totalHits),
+  );
+  res.setHeader(`X-RateLimit-Reset${suffix}`, hit.timeToExpire);
+  return true;
+}
+
+/** Step 5: the 304 itself, with the request id the logger and the response header carry. */
+function send304(req: Request, res: Response, etag: string): void {
+  (req as Request & { id?: string }).id = requestIdFor(req, res);
+  res.setHeader('ETag', etag);
+  res.statusCode = 304;
+  res.end();
 }
 
 /**

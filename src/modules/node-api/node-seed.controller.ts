@@ -14,7 +14,7 @@ import type { Response } from 'express';
 import { SpeaksDialect } from './node-dialect.interceptor.js';
 import { ApiResult } from '../../common/http/envelope.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
-import { SEED_NODE_PREFIX } from '../../common/http/routes.js';
+import { SEED_NODE_PATH, SEED_NODE_PREFIX } from '../../common/http/routes.js';
 import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { SeedHeartbeatDto, SeedOnlineDto } from './dto/agent-report.dto.js';
 import {
@@ -39,6 +39,9 @@ export interface SeedTrafficResult {
   /** Raw bytes (u + d) of the report, before the node's traffic_rate. */
   total_traffic: number;
 }
+
+/** The users list route, as served (the node fast path answers its 304s). */
+export const SEED_USERS_ROUTE = `${SEED_NODE_PATH}/users`;
 
 /** The seed node routes under `/app/api/v0/node`, in the `{ret, msg, data}` envelope. */
 @RateLimit('node')

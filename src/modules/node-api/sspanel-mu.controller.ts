@@ -15,7 +15,7 @@ import type { Response } from 'express';
 import { SpeaksDialect } from './node-dialect.interceptor.js';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import { NodeAuth } from '../../common/guards/node-key.guard.js';
-import { SSPANEL_PREFIX } from '../../common/http/routes.js';
+import { SSPANEL_PATH, SSPANEL_PREFIX } from '../../common/http/routes.js';
 import {
   AliveIpReportDto,
   DetectLogReportDto,
@@ -33,6 +33,9 @@ import { SspanelExceptionFilter } from './sspanel-exception.filter.js';
 
 type SspanelOk = { ret: 1; msg: string };
 const OK: SspanelOk = { ret: 1, msg: 'ok' };
+
+/** The users list route, as served (the node fast path answers its 304s). */
+export const SSPANEL_USERS_ROUTE = `${SSPANEL_PATH}/users`;
 
 /**
  * The SSPanel WebAPI as XrayR (PanelType "SSpanel") calls it; checked against XrayR's

@@ -29,7 +29,6 @@ import {
   PaymentRepository,
 } from './payment.repository.js';
 
-const DEFAULT_PAGE = 50;
 const TRADENO_ATTEMPTS = 3;
 
 /** Top-up orders: creation, the user's views, checkout and the hourly expiry. */
@@ -61,8 +60,8 @@ export class PaymentOrderService {
     const [rows, count] = await this.orders.listForUser(
       userId,
       query.status,
-      query.limit ?? DEFAULT_PAGE,
-      query.offset ?? 0,
+      query.limit,
+      query.offset,
     );
     return { orders: rows.map((o) => OrderItemDto.from(o)), count };
   }

@@ -10,6 +10,7 @@ import {
   rateLimitPolicyOf,
 } from './rate-limit.decorator.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
+import { throttleKey } from './throttle-key.js';
 
 interface TrackedRequest {
   ip?: string;
@@ -89,7 +90,19 @@ class ThrottleStorageModule {}
             ...(ACROSS_ROUTES.has(policy) && { generateKey: keyAcrossRoutes }),
           }),
         );
-        return { throttlers, storage, errorMessage: 'Too many requests' };
+        return {
+          throttlers,
+          storage,
+          errorMessage: 'Too many requests',
+          // Ours, not the library's default: the node fast path counts under the same key.
+          generateKey: (context, tracker, name) =>
+            throttleKey(
+              context.getClass().name,
+              context.getHandler().name,
+              name,
+              tracker,
+            ),
+        };
       },
     }),
   ],
