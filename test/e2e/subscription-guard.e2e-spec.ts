@@ -1,4 +1,4 @@
-import { User } from '../../src/database/entities/index.js';
+import { SsNode, User } from '../../src/database/entities/index.js';
 import { SubscriptionCacheService } from '../../src/modules/subscription/subscription-cache.service.js';
 import { createNode, daysFromNow, muQuery } from '../factories/node.factory.js';
 import { createPlan, giveMoney } from '../factories/shop.factory.js';
@@ -159,7 +159,11 @@ describe('subscription cache follows purchases and admin edits (e2e)', () => {
     await createNode(t.dataSource, { name: 'CA first', nodeGroup: group });
     await refreshCatalog(t);
     expect(await namesFrom(t, user)).toEqual(['CA first']);
-    expect(await namesFrom(t, user)).toEqual(['CA first']); // served from the cache
+    // Cached: a change behind the app's back (no event) is not seen yet...
+    await t.dataSource
+      .getRepository(SsNode)
+      .update({ name: 'CA first' }, { name: 'CA quiet rename' });
+    expect(await namesFrom(t, user)).toEqual(['CA first']);
     const created = await t
       .http()
       .post(`${API}/admin/nodes`)
@@ -176,20 +180,24 @@ describe('subscription cache follows purchases and admin edits (e2e)', () => {
         },
       })
       .expect(201);
-    expect(await namesFrom(t, user)).toEqual(['CA first', 'CA added']);
+    // ...an admin's edit is, with everything since.
+    expect(await namesFrom(t, user)).toEqual(['CA quiet rename', 'CA added']);
     await t
       .http()
       .patch(`${API}/admin/nodes/${created.body.data.id}`)
       .set(admin.auth)
       .send({ name: 'CA renamed', traffic_rate: 2 })
       .expect(200);
-    expect(await namesFrom(t, user)).toEqual(['CA first', 'CA renamed [x2]']);
+    expect(await namesFrom(t, user)).toEqual([
+      'CA quiet rename',
+      'CA renamed [x2]',
+    ]);
     await t
       .http()
       .post(`${API}/admin/nodes/${created.body.data.id}/disable`)
       .set(admin.auth)
       .expect(200);
-    expect(await namesFrom(t, user)).toEqual(['CA first']);
+    expect(await namesFrom(t, user)).toEqual(['CA quiet rename']);
   });
 
   it('an admin edit that puts the user over quota shows the placeholder at once; reset-traffic brings the nodes back', async () => {
@@ -355,5 +363,33 @@ describe('subscription without a database (e2e)', () => {
     });
     const unknown = await t.http().get('/sub/never-issued-token-000000');
     expect(unknown.status).toBe(503);
+  });
+});
+
+describe('subscription with Redis configured but unreachable (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('serves from the database (counters in memory, nothing cached), resets still 404 the old token', async () => {
+    await createNode(t.dataSource, { name: 'RD node' });
+    await refreshCatalog(t);
+    const user = await subscribe(t);
+    for (let i = 0; i < 2; i++)
+      expect(await namesFrom(t, user, '198.51.100.9')).toContain('RD node');
+    expect(await userRow(t, user.id)).toMatchObject({
+      rssCount: 2,
+      rssIpsCount: 1,
+    });
+    await t
+      .http()
+      .post(`${API}/user/subscription/reset`)
+      .set(user.auth)
+      .expect(200);
+    await t.http().get(user.path).expect(404);
   });
 });

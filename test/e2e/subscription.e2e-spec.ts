@@ -251,6 +251,24 @@ describe('subscriptions (e2e)', () => {
       }
     });
 
+    it('counts every fetch by format and state on /metrics', async () => {
+      const count = async () => {
+        const metrics = (await t.http().get('/metrics').expect(200)).text;
+        const line = metrics
+          .split('\n')
+          .find((l) =>
+            l.startsWith(
+              'panel_subscription_fetches_total{format="sip008",state="active"}',
+            ),
+          );
+        return Number(line?.split(' ')[1] ?? 0);
+      };
+      const before = await count();
+      await t.http().get(`${user.path}/sip008`).expect(200);
+      await t.http().head(`${user.path}/sip008`).expect(200);
+      expect(await count()).toBe(before + 2);
+    });
+
     it('an unknown format is 404 like an unknown path', async () => {
       await expectLikeUnknownPath(`${user.path}/surge`);
     });

@@ -82,6 +82,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Subscription fetches answered, by output and account state (`active`, `expired`, ...). */
+  readonly subscriptionFetches = new Counter({
+    name: 'panel_subscription_fetches_total',
+    help: 'Subscription profiles served, by format and account state',
+    labelNames: ['format', 'state'] as const,
+    registers: [this.registry],
+  });
+
   /** Unix time (seconds) of each job's last successful run. */
   readonly jobLastSuccess = new Gauge({
     name: 'panel_job_last_success_timestamp_seconds',

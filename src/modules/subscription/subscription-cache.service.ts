@@ -90,10 +90,8 @@ export class SubscriptionCacheService {
 
   /** Drops every cached body of one user (their entitlements or credentials changed). */
   async invalidateUser(userId: number): Promise<void> {
-    await this.cache.set(
-      userGeneration(userId),
-      randomUUID(),
-      GENERATION_TTL_MS,
+    await this.safe(() =>
+      this.cache.set(userGeneration(userId), randomUUID(), GENERATION_TTL_MS),
     );
   }
 
@@ -108,7 +106,9 @@ export class SubscriptionCacheService {
 
   /** Drops every cached body (a node changed, or many users did). */
   async invalidateAll(): Promise<void> {
-    await this.cache.set(GLOBAL_GENERATION, randomUUID(), GENERATION_TTL_MS);
+    await this.safe(() =>
+      this.cache.set(GLOBAL_GENERATION, randomUUID(), GENERATION_TTL_MS),
+    );
   }
 
   /** null when the generations cannot be read: then nothing is cached or served from cache. */
@@ -130,7 +130,10 @@ export class SubscriptionCacheService {
     }
   }
 
-  /** A cache outage degrades to building every body, never to an error. */
+  /**
+   * A cache outage degrades to building every body, never to an error (bodies are keyed by the
+   * user's columns and the catalog version, so a lost generation bump serves nothing stale).
+   */
   private async safe<T>(run: () => Promise<T>): Promise<T | undefined> {
     try {
       return await run();

@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import { appConfig, subscriptionConfig } from '../../config/index.js';
 import { isDatabaseUnavailable } from '../../database/db-errors.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { NodeCatalogService } from '../node/catalog/index.js';
 import type { ProtocolName } from '../node/protocol/index.js';
 import type { OutputKind } from './client-detection.js';
@@ -62,6 +63,7 @@ export class SubscriptionFetchService {
     private readonly catalog: NodeCatalogService,
     private readonly cache: SubscriptionCacheService,
     private readonly guard: SubscriptionGuardService,
+    private readonly metrics: MetricsService,
     @Inject(PROFILE_RENDERERS) private readonly renderers: RendererSet,
     @Inject(subscriptionConfig.KEY)
     private readonly config: ConfigType<typeof subscriptionConfig>,
@@ -94,18 +96,21 @@ export class SubscriptionFetchService {
     const subscriber = await this.tokens.resolve(request.token);
     if (!subscriber)
       throw new NotFoundException(`Cannot ${request.method} ${request.url}`);
+    const verdict = await this.guard.recordFetch(subscriber, request.ip, now);
+    const state: AccountState =
+      verdict === 'disabled' ? 'disabled' : accountState(subscriber, now);
+    this.metrics.subscriptionFetches.inc({ format: request.output, state });
+    // The fetch log (time from pino): who, from where, with what client, in which format.
     this.logger.log(
       {
         userId: subscriber.id,
         ip: request.ip,
         userAgent: request.userAgent,
         format: request.output,
+        state,
       },
       'Subscription fetch',
     );
-    const verdict = await this.guard.recordFetch(subscriber, request.ip, now);
-    const state: AccountState =
-      verdict === 'disabled' ? 'disabled' : accountState(subscriber, now);
     const catalog = await this.catalog.list();
     const rendered = await this.cache.body(
       {

@@ -62,7 +62,14 @@ export class NodeCatalogService {
   @OnEvent(NODES_CHANGED, { suppressErrors: false })
   async invalidate(): Promise<void> {
     this.current = null;
-    await this.cache.set(GENERATION_KEY, randomUUID(), GENERATION_TTL_MS);
+    try {
+      await this.cache.set(GENERATION_KEY, randomUUID(), GENERATION_TTL_MS);
+    } catch (err) {
+      // Other replicas then see the change within CATALOG_TTL_MS; never fail the admin's edit.
+      this.logger.warn(
+        `Node catalog generation not shared: ${(err as Error).message}`,
+      );
+    }
   }
 
   private async sharedGeneration(): Promise<string> {
