@@ -12,156 +12,60 @@
  *
  * Not part of `npm test`. About 2–3 minutes.
  */
-import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
+import {
+  appEnv,
+  clearRedisPrefixes,
+  CONNECTIONS,
+  DATABASE_URL,
+  GB,
+  insertUsers,
+  seedDates,
+  dbName,
+  dropDatabase,
+  DURATION_S,
+  fmtRps,
+  log,
+  machineNote,
+  recreateDatabase,
+  REDIS_URL,
+  requireMysql,
+  ROUNDS,
+  run,
+  scenario,
+  startServer,
+  WARMUP_S,
+  writeSection,
+} from './bench-kit.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DATABASE_URL =
-  process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/panel_bench';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MU_KEY = `bench-${randomUUID()}`;
 const USERS = 100_000;
 const NODES = 64;
 const BENCH_NODE = 1;
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const WARMUP_S = 2;
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
-if (!DATABASE_URL.startsWith('mysql://')) {
-  console.error('bench:node needs DATABASE_URL=mysql://… (MariaDB or MySQL)');
-  process.exit(1);
-}
-const dbName = new URL(DATABASE_URL).pathname.slice(1);
-const serverUrl = (() => {
-  const u = new URL(DATABASE_URL);
-  u.pathname = '/';
-  return u.toString();
-})();
-
-const log = (...a) => console.log('[bench]', ...a);
-
-async function onServer(sql) {
-  const conn = await mysql.createConnection({ uri: serverUrl });
-  try {
-    return await conn.query(sql);
-  } finally {
-    await conn.end();
-  }
-}
-
-function run(cmd, args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: 'inherit',
-    });
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
-    );
-  });
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const pad = (n) => String(n).padStart(2, '0');
-const datetime = (d) =>
-  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+requireMysql('bench:node');
 
 /** Deterministic population: node 1 (group 1, class 1) serves about 13,000 of 100,000 users. */
 async function seed() {
   const db = await mysql.createConnection({ uri: DATABASE_URL, timezone: 'Z' });
   const now = new Date();
-  const future = datetime(new Date(now.getTime() + 30 * 86_400_000));
-  const past = datetime(new Date(now.getTime() - 86_400_000));
-  const nowText = datetime(now);
-  const GB = 1024 ** 3;
-  const cols = [
-    'user_name',
-    'email',
-    'pass',
-    'passwd',
-    'uuid',
-    'port',
-    'method',
-    'protocol',
-    'obfs',
-    't',
-    'u',
-    'd',
-    'transfer_enable',
-    'node_speedlimit',
-    'node_connector',
-    'switch',
-    'enable',
-    'class',
-    'class_expire',
-    'expire_in',
-    'node_group',
-    'reg_date',
-    'theme',
-    'ga_token',
-    'invite_num',
-    'money',
-  ];
-  const BATCH = 5000;
-  for (let start = 1; start <= USERS; start += BATCH) {
-    const rows = [];
-    for (let i = start; i < start + BATCH && i <= USERS; i++) {
-      const cls = i % 5 < 2 ? 0 : 2;
-      rows.push([
-        `user${i}`,
-        `user${i}@bench.local`,
-        '$2b$10$benchbenchbenchbenchbenchbenchbenchbenchbenchbenchben',
-        `pw${(i * 7919).toString(36)}`,
-        randomUUID(),
-        10_000 + i,
-        'aes-256-gcm',
-        'origin',
-        'plain',
-        0,
-        (i * 131) % GB,
-        (i * 977) % GB,
-        i % 97 === 0 ? GB : 100 * GB,
-        i % 3 === 0 ? 100 : 0,
-        i % 7 === 0 ? 3 : 0,
-        1,
-        i % 10 === 3 ? 0 : 1,
-        cls,
-        cls > 0 && i % 23 === 0 ? past : future,
-        i % 50 === 7 ? past : future,
-        (i % 4) + 1,
-        nowText,
-        'default',
-        '',
-        0,
-        '0.00',
-      ]);
-    }
-    await db.query(
-      `INSERT INTO \`user\` (${cols.map((c) => `\`${c}\``).join(', ')}) VALUES ?`,
-      [rows],
-    );
-  }
+  const dates = seedDates(now);
+  await insertUsers(db, 1, USERS, dates, (i) => {
+    const cls = i % 5 < 2 ? 0 : 2;
+    return {
+      transfer_enable: i % 97 === 0 ? GB : 100 * GB,
+      node_speedlimit: i % 3 === 0 ? 100 : 0,
+      node_connector: i % 7 === 0 ? 3 : 0,
+      enable: i % 10 === 3 ? 0 : 1,
+      class: cls,
+      class_expire: cls > 0 && i % 23 === 0 ? dates.past : dates.future,
+      expire_in: i % 50 === 7 ? dates.past : dates.future,
+      node_group: (i % 4) + 1,
+    };
+  });
   const nodes = [];
   for (let n = 1; n <= NODES; n++)
     nodes.push([
@@ -207,33 +111,6 @@ async function seed() {
   return { total };
 }
 
-function waitReady(port, path, child, name) {
-  const deadline = Date.now() + 60_000;
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code) =>
-      reject(new Error(`${name} exited early (${code})`)),
-    );
-    const attempt = () => {
-      fetch(`http://127.0.0.1:${port}${path}`)
-        .then((r) => (r.ok ? resolve() : retry()))
-        .catch(retry);
-    };
-    const retry = () =>
-      Date.now() > deadline
-        ? reject(new Error(`${name} not ready`))
-        : setTimeout(attempt, 250);
-    attempt();
-  });
-}
-
-function cannon(opts) {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, ...opts }, (err, result) =>
-      err ? reject(err) : resolve(result),
-    );
-  });
-}
-
 /** Every traffic body is new (dedup would skip the work) and hits its own node and users. */
 function trafficRequests(base, size) {
   let seq = 0;
@@ -264,109 +141,36 @@ function trafficRequests(base, size) {
   ];
 }
 
-/** One measured run (after a warm-up) of one scenario against one server. */
-async function measure(name, target, { path = '', ...opts }) {
-  // autocannon takes the path from the URL; `requests` may override it per request.
-  const url = `${target.url}${path}`;
-  await cannon({ ...opts, url, duration: WARMUP_S });
-  const r = await cannon({ ...opts, url, duration: DURATION_S });
-  const expected = name.includes('304') ? r['3xx'] : r['2xx'];
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    bad: r.requests.total - expected + r.errors + r.timeouts,
-  };
-}
-
-/**
- * ROUNDS alternating runs per server (app, ceiling, app, ceiling, ...) so that the noise of a
- * shared machine hits both alike; requests/s averaged, latencies the worst of the rounds.
- */
-async function scenario(name, targets, opts) {
-  const runs = Object.fromEntries(targets.map((t) => [t.name, []]));
-  for (let round = 0; round < ROUNDS; round++)
-    for (const target of targets)
-      runs[target.name].push(await measure(name, target, opts));
-  const out = {};
-  for (const [server, list] of Object.entries(runs)) {
-    out[server] = {
-      rps: list.reduce((s, r) => s + r.rps, 0) / list.length,
-      p50: Math.max(...list.map((r) => r.p50)),
-      p99: Math.max(...list.map((r) => r.p99)),
-      bad: list.reduce((s, r) => s + r.bad, 0),
-      rounds: list.map((r) => Math.round(r.rps)),
-    };
-    log(
-      `${name} @ ${server}: ${out[server].rps.toFixed(0)} req/s (${out[server].rounds.join(', ')}), p99 ${out[server].p99} ms, bad ${out[server].bad}`,
-    );
-  }
-  return out;
-}
-
 async function main() {
   const started = new Date();
   const load0 = os.loadavg();
   log(`database ${dbName}: recreate, migrate, seed ${USERS} users`);
-  await onServer(`DROP DATABASE IF EXISTS \`${dbName}\``);
-  await onServer(
-    `CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-  );
-  const env = {
-    NODE_ENV: 'production',
-    DATABASE_URL,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: 'panel_bench:',
-    MU_KEY,
-    JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
-    LOG_LEVEL: 'warn',
-    SCHEDULER_ENABLED: 'false',
-    THROTTLE_NODE_LIMIT: '1000000000',
-    DB_POOL_SIZE: '10',
-  };
+  await recreateDatabase();
+  const env = appEnv({ MU_KEY, THROTTLE_NODE_LIMIT: '1000000000' });
   await run('node', ['bench/.build/cli/migrate.js'], env);
   const t0 = Date.now();
   const { total } = await seed();
   log(`seeded ${total} users in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const redis = new Redis(REDIS_URL);
-  const clearRedis = async () => {
-    for (const prefix of ['panel_bench:', 'panel_bench_ceiling:']) {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-    }
-  };
+  const clearRedis = () =>
+    clearRedisPrefixes(redis, ['panel_bench:', 'panel_bench_ceiling:']);
   await clearRedis();
 
-  const [appPort, ceilingPort] = await Promise.all([freePort(), freePort()]);
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '')
     .split(' ')
     .filter(Boolean);
-  const app = spawn('node', [...nodeArgs, 'bench/.build/main.js'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(appPort) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const ceiling = spawn('node', ['bench/node-ceiling-server.mjs'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(ceilingPort) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const stop = () => {
-    for (const child of [app, ceiling])
-      if (child.exitCode === null) child.kill('SIGTERM');
-  };
-  process.on('exit', stop);
+  const servers = [];
+  const stop = () => servers.forEach((s) => s.stop());
   try {
-    await Promise.all([
-      waitReady(appPort, '/health', app, 'app'),
-      waitReady(ceilingPort, '/health', ceiling, 'ceiling'),
-    ]);
+    servers.push(
+      ...(await Promise.all([
+        startServer('app', [...nodeArgs, 'bench/.build/main.js'], env),
+        startServer('ceiling', ['bench/node-ceiling-server.mjs'], env),
+      ])),
+    );
     const key = `key=${encodeURIComponent(MU_KEY)}&muKey=${encodeURIComponent(MU_KEY)}`;
-    const targets = [
-      { name: 'app', url: `http://127.0.0.1:${appPort}` },
-      { name: 'ceiling', url: `http://127.0.0.1:${ceilingPort}` },
-    ];
+    const targets = servers;
     const usersPath = `/mod_mu/users?${key}&node_id=${BENCH_NODE}`;
     const first = await fetch(`${targets[0].url}${usersPath}`);
     const listBody = await first.json();
@@ -391,7 +195,11 @@ async function main() {
       ['users list (200, full body)', { path: usersPath }],
       [
         'users list (304)',
-        { path: usersPath, headers: { 'if-none-match': etag } },
+        {
+          path: usersPath,
+          headers: { 'if-none-match': etag },
+          expect: '3xx',
+        },
       ],
       [
         'traffic, 1,000 entries',
@@ -407,40 +215,31 @@ async function main() {
       if (only && !name.includes(only)) continue;
       results[name] = await scenario(name, targets, opts);
     }
-    const [[{ v: mariadb }]] = await onServer('SELECT VERSION() AS v');
-    const [[flush]] = await onServer(
-      "SHOW VARIABLES LIKE 'innodb_flush_log_at_trx_commit'",
-    );
     if (!only)
       writeResults({
         started,
-        load0,
         results,
         servable,
         listBytes,
         total,
-        mariadb,
-        flush: flush.Value,
+        machine: await machineNote(load0),
       });
   } finally {
     stop();
     await new Promise((r) => setTimeout(r, 500));
     await clearRedis();
     await redis.quit();
-    if (!process.env.BENCH_KEEP_DB)
-      await onServer(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    if (!process.env.BENCH_KEEP_DB) await dropDatabase();
   }
 }
 
 function writeResults({
   started,
-  load0,
   results,
   servable,
   listBytes,
   total,
-  mariadb,
-  flush,
+  machine,
 }) {
   const list = results['users list (200, full body)'];
   const notModified = results['users list (304)'];
@@ -470,12 +269,10 @@ function writeResults({
     ],
   ];
   const p99ok = t10.app.p99 < 50;
-  const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
   const rows = Object.entries(results).map(
     ([name, r]) =>
-      `| ${name} | ${fmt(r.app.rps)} (${r.app.rounds.join(', ')}) | ${r.app.p50} | ${r.app.p99} | ${fmt(r.ceiling.rps)} (${r.ceiling.rounds.join(', ')}) | ${r.ceiling.p50} | ${r.ceiling.p99} | ${ratio(r.app.rps, r.ceiling.rps).toFixed(2)} | ${r.app.bad + r.ceiling.bad} |`,
+      `| ${name} | ${fmtRps(r.app.rps)} (${r.app.rounds.join(', ')}) | ${r.app.p50} | ${r.app.p99} | ${fmtRps(r.ceiling.rps)} (${r.ceiling.rounds.join(', ')}) | ${r.ceiling.p50} | ${r.ceiling.p99} | ${ratio(r.app.rps, r.ceiling.rps).toFixed(2)} | ${r.app.bad + r.ceiling.bad} |`,
   );
-  const cpus = os.cpus();
   const md = `<!-- node-bench:start -->
 ## Node API
 
@@ -520,27 +317,9 @@ ${rows.join('\n')}
   (the dedup window would otherwise acknowledge without applying) and requests rotate over 63
   nodes with disjoint users, as reports from different nodes do; the same sequence goes to both servers.
 
-### Machine
-
-- ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}
-- Node.js ${process.version}; MariaDB ${mariadb} (innodb_flush_log_at_trx_commit=${flush}: every commit is an fsync); Redis on loopback
-- Load average at start: ${load0.map((l) => l.toFixed(2)).join(' / ')}
-- **Shared machine**: other agents were building and running test suites on the same ${cpus.length} cores
-  during the run, and autocannon, the servers, MariaDB and Redis all share them too. Absolute
-  figures are noisy; the ratios (same run, same machine, back to back) are what the goals compare.
+${machine}
 <!-- node-bench:end -->`;
-  // bench/RESULTS.md is shared with other benchmarks: replace only this section.
-  const file = join(ROOT, 'bench', 'RESULTS.md');
-  const current = existsSync(file)
-    ? readFileSync(file, 'utf8')
-    : '# Benchmarks\n';
-  const pattern = /<!-- node-bench:start -->[\s\S]*<!-- node-bench:end -->/;
-  writeFileSync(
-    file,
-    pattern.test(current)
-      ? current.replace(pattern, () => md)
-      : `${current.trimEnd()}\n\n${md}\n`,
-  );
+  writeSection('node-bench', md);
   log('wrote the "Node API" section of bench/RESULTS.md');
   for (const [name, value, target] of checks)
     log(`${value >= target ? 'OK  ' : 'MISS'} ${name}: ${value.toFixed(2)}×`);

@@ -18,7 +18,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import mysql from 'mysql2/promise';
+import { ceilingPool } from './bench-kit.mjs';
 import {
   addTrafficQuery,
   aliveIpCountsQuery,
@@ -42,14 +42,7 @@ const CHUNK = 1000;
 const DEDUP_WINDOW_S = 30;
 const BODY_LIMIT = 4 * 1024 * 1024;
 
-const pool = mysql.createPool({
-  uri: process.env.DATABASE_URL,
-  connectionLimit: Number(process.env.DB_POOL_SIZE ?? 10),
-  supportBigNumbers: true,
-  bigNumberStrings: false,
-  timezone: 'Z',
-  charset: 'utf8mb4_unicode_ci',
-});
+const pool = ceilingPool();
 const redis = new Redis(process.env.REDIS_URL, {
   keyPrefix: 'panel_bench_ceiling:',
 });

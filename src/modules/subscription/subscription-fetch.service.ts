@@ -161,7 +161,7 @@ export class SubscriptionFetchService {
 }
 
 /** The user's columns a body is built from; traffic counters stay out (they go in headers). */
-function digestOf(s: Subscriber, state: AccountState): string {
+export function digestOf(s: Subscriber, state: AccountState): string {
   return createHash('sha1')
     .update(
       JSON.stringify([

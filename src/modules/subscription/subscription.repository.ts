@@ -2,64 +2,38 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { databaseConfig } from '../../config/index.js';
 import {
   Link,
   SUBSCRIPTION_LINK_TYPE,
   User,
 } from '../../database/entities/index.js';
+import type { Quote } from '../../database/raw-sql.js';
 import { databaseKind } from '../../database/typeorm.options.js';
 import type { Subscriber } from './subscription-content.js';
+import {
+  fetchStatsQuery,
+  SUBSCRIBER_COLUMNS,
+  subscriberQuery,
+} from './subscription-sql.js';
 
-/** The `user` columns a subscription reads (selected explicitly: never `pass`). */
-const SUBSCRIBER_COLUMNS = [
-  'u.id',
-  'u.email',
-  'u.uuid',
-  'u.passwd',
-  'u.port',
-  'u.method',
-  'u.classLevel',
-  'u.nodeGroup',
-  'u.enable',
-  'u.switch',
-  'u.u',
-  'u.d',
-  'u.transferEnable',
-  'u.classExpire',
-  'u.expireIn',
-];
-
-function toSubscriber(u: User): Subscriber {
-  return {
-    id: u.id,
-    email: u.email,
-    uuid: u.uuid,
-    passwd: u.passwd,
-    port: u.port,
-    method: u.method,
-    classLevel: u.classLevel,
-    nodeGroup: u.nodeGroup,
-    enable: u.enable,
-    switch: u.switch,
-    u: u.u,
-    d: u.d,
-    transferEnable: u.transferEnable,
-    classExpire: u.classExpire,
-    expireIn: u.expireIn,
-  };
-}
+type RawSubscriber = Record<keyof Subscriber, unknown>;
 
 /** SQL of subscription tokens (`link`, type 11) and the account columns a fetch reads/writes. */
 @Injectable()
 export class SubscriptionRepository {
   private readonly isMysql: boolean;
+  private readonly q: Quote;
+  /** The User columns of SUBSCRIBER_COLUMNS, for the driver's hydration (dates, bigints). */
+  private subscriberColumns: [keyof Subscriber, ColumnMetadata][] | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(databaseConfig.KEY) database: ConfigType<typeof databaseConfig>,
   ) {
     this.isMysql = databaseKind(database) === 'mysql';
+    this.q = (name) => dataSource.driver.escape(name);
   }
 
   private m(manager?: EntityManager): EntityManager {
@@ -143,18 +117,9 @@ export class SubscriptionRepository {
     userId: number,
     token: string,
   ): Promise<Subscriber | null> {
-    const user = await this.m()
-      .createQueryBuilder(User, 'u')
-      .select(SUBSCRIBER_COLUMNS)
-      .innerJoin(
-        Link,
-        'l',
-        'l.userid = u.id AND l.type = :type AND l.token = :token',
-        { type: SUBSCRIPTION_LINK_TYPE, token },
-      )
-      .where('u.id = :userId', { userId })
-      .getOne();
-    return user ? toSubscriber(user) : null;
+    const { sql, params } = subscriberQuery(this.q, userId, token);
+    const [row] = await this.dataSource.query<RawSubscriber[]>(sql, params);
+    return row ? this.hydrate(row) : null;
   }
 
   /** Today's fetch statistics into the legacy columns (the daily job copies them to *_lastday). */
@@ -163,11 +128,26 @@ export class SubscriptionRepository {
     fetches: number,
     ips: number,
   ): Promise<void> {
-    await this.m().update(
-      User,
-      { id: userId },
-      { rssCount: fetches, rssIpsCount: ips },
-    );
+    const { sql, params } = fetchStatsQuery(this.q, userId, fetches, ips);
+    await this.dataSource.query(sql, params);
+  }
+
+  /** A raw row as TypeORM would load it: the driver's date handling, the column transformers. */
+  private hydrate(row: RawSubscriber): Subscriber {
+    this.subscriberColumns ??= (
+      Object.keys(SUBSCRIBER_COLUMNS) as (keyof Subscriber)[]
+    ).map((property) => {
+      const column = this.dataSource
+        .getMetadata(User)
+        .findColumnWithPropertyName(property);
+      if (!column) throw new Error(`User has no column ${property}`);
+      return [property, column];
+    });
+    const driver = this.dataSource.driver;
+    const subscriber: Partial<Record<keyof Subscriber, unknown>> = {};
+    for (const [property, column] of this.subscriberColumns)
+      subscriber[property] = driver.prepareHydratedValue(row[property], column);
+    return subscriber as Subscriber;
   }
 
   /** Records why the account was flagged (`user.warming`, shown to the user). */
