@@ -15,6 +15,9 @@ export const SSPANEL_PREFIX = 'mod_mu';
 /** The seed node agents' routes, under the API prefix (`/app/api/v0/node/...`). */
 export const SEED_NODE_PREFIX = 'node';
 
+/** Gateway callbacks (`/app/api/v0/payment/notify/<gateway>`): their raw body is kept. */
+export const PAYMENT_NOTIFY_PATH = `/${API_PREFIX}/payment/notify`;
+
 /** The served paths of the two node dialects' roots. */
 export const SSPANEL_PATH = `/${SSPANEL_PREFIX}`;
 export const SEED_NODE_PATH = `/${API_PREFIX}/${SEED_NODE_PREFIX}`;
