@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, raw, urlencoded } from 'express';
@@ -7,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import {
   API_PREFIX,
   isNodeAgentPath,
+  PAYMENT_NOTIFY_PATH,
   SEED_NODE_PATH,
   SSPANEL_PATH,
   UNIPROXY_PATH,
@@ -61,6 +63,24 @@ export async function configureApp(app: INestApplication): Promise<void> {
     [SSPANEL_PATH, SEED_NODE_PATH],
     json({ limit: config.nodeBodyLimit }),
     urlencoded({ limit: config.nodeBodyLimit, extended: false }),
+  );
+  // Gateway callbacks: some signatures (Stripe's) are over the exact bytes, so these parsers
+  // keep them as `req.rawBody` beside the parsed form or JSON.
+  const keepRawBody = (req: IncomingMessage, _res: unknown, buf: Buffer) => {
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf;
+  };
+  express.use(
+    PAYMENT_NOTIFY_PATH,
+    json({
+      limit: config.bodyLimit,
+      type: ['application/json', '+json'],
+      verify: keepRawBody,
+    }),
+    urlencoded({
+      limit: config.bodyLimit,
+      extended: false,
+      verify: keepRawBody,
+    }),
   );
   // A body SSPanel agents sent that cannot be parsed is answered in their shape too.
   express.use(SSPANEL_PATH, sspanelParseErrors);

@@ -7,6 +7,8 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
+  Max,
   Min,
 } from 'class-validator';
 import { readEnv, toBool, toNumber } from './env.util.js';
@@ -50,7 +52,77 @@ export class PaymentEnv {
   @Transform(toBool)
   @IsBoolean()
   PAYMENT_MANUAL_ENABLED = true;
+
+  /** Base URL of the gateways' callbacks when it differs from PUBLIC_URL (a CDN in front). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  PAYMENT_NOTIFY_URL?: string;
+
+  /** Timeout of one call to a gateway (checkout creation, reconciliation). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1000)
+  @Max(60_000)
+  PAYMENT_GATEWAY_TIMEOUT_MS = 10_000;
+
+  /** Reconciliation asks the gateways about unpaid orders created this recently. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(600)
+  PAYMENT_RECONCILE_WINDOW_S = 172_800;
+
+  /** Stripe: on when the secret key and the webhook secret are set. */
+  @IsOptional()
+  @IsString()
+  STRIPE_SECRET_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  @Matches(/^[A-Za-z]{3}$/, {
+    message: 'STRIPE_CURRENCY must be an ISO 4217 code',
+  })
+  STRIPE_CURRENCY = 'usd';
+
+  /** Stripe's API base URL (a test points it at a local fake). */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  STRIPE_API_URL = 'https://api.stripe.com';
+
+  /** Alipay face-to-face: on when the app id and both keys are set. */
+  @IsOptional()
+  @IsString()
+  ALIPAY_APP_ID?: string;
+
+  /** The app's RSA2 private key, PEM or bare base64 (PKCS#8 or PKCS#1). */
+  @IsOptional()
+  @IsString()
+  ALIPAY_PRIVATE_KEY?: string;
+
+  /** Alipay's RSA2 public key (not the app's), PEM or bare base64. */
+  @IsOptional()
+  @IsString()
+  ALIPAY_PUBLIC_KEY?: string;
+
+  @IsUrl({ require_tld: false, require_protocol: true })
+  ALIPAY_GATEWAY_URL = 'https://openapi.alipay.com/gateway.do';
+
+  /** BEPUSDT / epusdt: on when the URL and the API token are set. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  BEPUSDT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  BEPUSDT_TOKEN?: string;
+
+  @Matches(/^[a-z0-9._-]{1,32}$/, {
+    message: 'BEPUSDT_TRADE_TYPE must be a trade type like usdt.trc20',
+  })
+  BEPUSDT_TRADE_TYPE = 'usdt.trc20';
 }
+
+const trimUrl = (url: string): string => url.replace(/\/+$/, '');
 
 export const paymentConfig = registerAs('payment', () => {
   const env = readEnv(PaymentEnv);
@@ -68,5 +140,55 @@ export const paymentConfig = registerAs('payment', () => {
           }
         : undefined,
     manualEnabled: env.PAYMENT_MANUAL_ENABLED,
+    notifyBaseUrl: env.PAYMENT_NOTIFY_URL
+      ? trimUrl(env.PAYMENT_NOTIFY_URL)
+      : undefined,
+    gatewayTimeoutMs: env.PAYMENT_GATEWAY_TIMEOUT_MS,
+    reconcileWindowS: env.PAYMENT_RECONCILE_WINDOW_S,
+    stripe:
+      env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: env.STRIPE_SECRET_KEY,
+            webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+            currency: env.STRIPE_CURRENCY.toLowerCase(),
+            apiUrl: trimUrl(env.STRIPE_API_URL),
+          }
+        : undefined,
+    alipayF2f:
+      env.ALIPAY_APP_ID && env.ALIPAY_PRIVATE_KEY && env.ALIPAY_PUBLIC_KEY
+        ? {
+            appId: env.ALIPAY_APP_ID,
+            privateKey: env.ALIPAY_PRIVATE_KEY,
+            publicKey: env.ALIPAY_PUBLIC_KEY,
+            gatewayUrl: env.ALIPAY_GATEWAY_URL,
+          }
+        : undefined,
+    bepusdt:
+      env.BEPUSDT_URL && env.BEPUSDT_TOKEN
+        ? {
+            url: trimUrl(env.BEPUSDT_URL),
+            token: env.BEPUSDT_TOKEN,
+            tradeType: env.BEPUSDT_TRADE_TYPE,
+          }
+        : undefined,
+    /** Blocks with some but not all of their variables (logged at start, left off). */
+    incomplete: incompleteBlocks(env),
   };
 });
+
+/** Gateway blocks an operator began but did not finish: named at start so "off" is no surprise. */
+function incompleteBlocks(env: PaymentEnv): string[] {
+  const blocks: Record<string, (string | undefined)[]> = {
+    epay: [env.EPAY_URL, env.EPAY_PID, env.EPAY_KEY],
+    stripe: [env.STRIPE_SECRET_KEY, env.STRIPE_WEBHOOK_SECRET],
+    alipay_f2f: [
+      env.ALIPAY_APP_ID,
+      env.ALIPAY_PRIVATE_KEY,
+      env.ALIPAY_PUBLIC_KEY,
+    ],
+    bepusdt: [env.BEPUSDT_URL, env.BEPUSDT_TOKEN],
+  };
+  return Object.entries(blocks)
+    .filter(([, vars]) => vars.some(Boolean) && !vars.every(Boolean))
+    .map(([name]) => name);
+}

@@ -192,6 +192,10 @@ export class SchedulerEnv {
 
   @Transform(toBool)
   @IsBoolean()
+  JOB_HOURLY_RECONCILE_ORDERS = true;
+
+  @Transform(toBool)
+  @IsBoolean()
   JOB_HOURLY_AUTO_RENEW = true;
 
   @Transform(toBool)

@@ -450,6 +450,7 @@ describe('payment (e2e, epay + manual gateways)', () => {
           order_id: manual.order_id,
           gateway: 'manual',
           payment_url: null,
+          qr_code: null,
         },
       });
       await t

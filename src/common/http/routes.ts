@@ -22,6 +22,9 @@ export const SEED_NODE_PREFIX = 'node';
 export const SUBSCRIPTION_PREFIX = 'sub';
 export const SEED_LINK_PREFIX = 'link';
 
+/** Gateway callbacks (`/app/api/v0/payment/notify/<gateway>`): their raw body is kept. */
+export const PAYMENT_NOTIFY_PATH = `/${API_PREFIX}/payment/notify`;
+
 /** The served paths of the node dialects' roots. */
 export const SSPANEL_PATH = `/${SSPANEL_PREFIX}`;
 export const UNIPROXY_PATH = `/${UNIPROXY_PREFIX}`;

@@ -8,6 +8,8 @@ import { DetectLog } from './detect-log.entity.js';
 import { JobRun } from './job-run.entity.js';
 import { Link, SUBSCRIPTION_LINK_TYPE } from './link.entity.js';
 import { Payback } from './payback.entity.js';
+import { PaymentCallback } from './payment-callback.entity.js';
+import { PaymentCheckout } from './payment-checkout.entity.js';
 import { Paylist } from './paylist.entity.js';
 import { Shop } from './shop.entity.js';
 import { SsNodeInfo } from './ss-node-info.entity.js';
@@ -30,6 +32,8 @@ export {
   JobRun,
   Link,
   Payback,
+  PaymentCallback,
+  PaymentCheckout,
   Paylist,
   RechargeCode,
   Shop,
@@ -68,4 +72,6 @@ export const ALL_ENTITIES = [
   TrafficReport,
   UserArchive,
   Link,
+  PaymentCheckout,
+  PaymentCallback,
 ];

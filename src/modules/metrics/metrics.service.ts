@@ -74,6 +74,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Payment gateway callbacks (and reconciliation answers) by gateway and outcome. */
+  readonly paymentCallbacks = new Counter({
+    name: 'panel_payment_callbacks_total',
+    help: 'Payment gateway callbacks by gateway and outcome (credited, already_paid, ignored, rejected, mismatch, error)',
+    labelNames: ['gateway', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Unix time of each gateway's last verified callback that was credited or already paid. */
+  readonly paymentLastCallbackSuccess = new Gauge({
+    name: 'panel_payment_last_successful_callback_timestamp_seconds',
+    help: 'Unix time of the last successful (credited or already paid) callback per gateway',
+    labelNames: ['gateway'] as const,
+    registers: [this.registry],
+  });
+
   /** Scheduler job runs by job name and outcome (`ok`, `failed`, `skipped`, ...). */
   readonly jobRuns = new Counter({
     name: 'panel_job_runs_total',
@@ -124,6 +140,20 @@ export class MetricsService {
   recordOrderPaid(commissionCents: number): void {
     this.ordersPaid.inc();
     if (commissionCents > 0) this.commissionPaid.inc(commissionCents / 100);
+  }
+
+  /**
+   * One payment callback's outcome. `gateway` must be a bounded label: an enabled gateway's
+   * name or `unknown` (the notify path is public, so its raw segment never becomes a label).
+   */
+  recordPaymentCallback(
+    gateway: string,
+    outcome: string,
+    now = Date.now(),
+  ): void {
+    this.paymentCallbacks.inc({ gateway, outcome });
+    if (outcome === 'credited' || outcome === 'already_paid')
+      this.paymentLastCallbackSuccess.set({ gateway }, Math.floor(now / 1000));
   }
 
   /** One node traffic report: its raw bytes when applied, a dedup hit when it was a repeat. */

@@ -5,6 +5,12 @@ import {
   AdminOrderDto,
   AdminOrdersQuery,
 } from './dto/admin-orders.dto.js';
+import {
+  AdminCallbackDto,
+  AdminCallbackListDto,
+  AdminCallbacksQuery,
+} from './dto/admin-callbacks.dto.js';
+import { PaymentCallbackRepository } from './payment-callback.repository.js';
 import { PaymentCreditService } from './payment-credit.service.js';
 import { PaymentRepository } from './payment.repository.js';
 
@@ -14,7 +20,20 @@ export class PaymentAdminService {
   constructor(
     private readonly orders: PaymentRepository,
     private readonly credit: PaymentCreditService,
+    private readonly callbacks: PaymentCallbackRepository,
   ) {}
+
+  /** Every recorded callback attempt, newest first. */
+  async listCallbacks(q: AdminCallbacksQuery): Promise<AdminCallbackListDto> {
+    const [rows, count] = await this.callbacks.list({
+      gateway: q.gateway,
+      outcome: q.outcome,
+      orderId: q.order_id,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return { callbacks: rows.map((c) => AdminCallbackDto.from(c)), count };
+  }
 
   async list(
     q: AdminOrdersQuery,

@@ -18,7 +18,7 @@ import {
 } from './payment.exception.js';
 import { ORDER_PAID, PaymentRepository } from './payment.repository.js';
 
-export type CreditVia = 'notify' | 'debug' | 'admin';
+export type CreditVia = 'notify' | 'reconcile' | 'debug' | 'admin';
 
 export interface CreditRequest {
   orderId: number;

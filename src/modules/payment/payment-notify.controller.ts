@@ -1,23 +1,23 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import {
+  Controller,
+  Get,
+  Headers,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator.js';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
-import {
-  NotifyOutcome,
-  PaymentNotifyService,
-} from './payment-notify.service.js';
-
-const STATUS: Record<NotifyOutcome, number> = {
-  credited: 200,
-  already_paid: 200,
-  rejected: 400,
-  // Our failure, not the gateway's: it will retry.
-  error: 500,
-};
+import type { CallbackRequest } from './gateways/payment-gateway.js';
+import { PaymentNotifyService } from './payment-notify.service.js';
 
 /**
- * Gateway callbacks, authenticated by the gateway's signature (not a JWT). The reply is the
- * gateway's own plain text (epay: `success` / `fail`).
+ * Gateway callbacks, authenticated by the gateway's signature (not a JWT), by GET or POST (form
+ * or JSON; the raw body is kept for signatures over bytes). The reply is the gateway's own
+ * plain text (epay/Alipay `success`/`fail`, BEPUSDT `ok`, Stripe any 2xx).
  */
 @Public()
 @RawResponse()
@@ -28,30 +28,49 @@ export class PaymentNotifyController {
   @Get(':gateway')
   async notifyGet(
     @Param('gateway') gateway: string,
-    @Query() query: Record<string, unknown>,
+    @Req() req: RawBodyRequest<Request>,
+    @Headers() headers: CallbackRequest['headers'],
     @Res() res: Response,
   ): Promise<void> {
-    await this.reply(res, gateway, query);
+    await this.reply(res, gateway, callbackOf(req, headers));
   }
 
   @Post(':gateway')
   async notifyPost(
     @Param('gateway') gateway: string,
-    @Body() body: Record<string, unknown>,
-    @Query() query: Record<string, unknown>,
+    @Req() req: RawBodyRequest<Request>,
+    @Headers() headers: CallbackRequest['headers'],
     @Res() res: Response,
   ): Promise<void> {
-    // Some aggregators POST with the parameters in the query string.
-    const params = body && Object.keys(body).length > 0 ? body : query;
-    await this.reply(res, gateway, params);
+    await this.reply(res, gateway, callbackOf(req, headers));
   }
 
   private async reply(
     res: Response,
     gateway: string,
-    params: Record<string, unknown>,
+    callback: CallbackRequest,
   ): Promise<void> {
-    const result = await this.notifyService.handle(gateway, params ?? {});
-    res.status(STATUS[result.outcome]).type('text/plain').send(result.reply);
+    const result = await this.notifyService.handle(gateway, callback);
+    res.status(result.status).type('text/plain').send(result.reply);
   }
+}
+
+/** The parsed body when there is one (some aggregators POST with the query string instead). */
+function callbackOf(
+  req: RawBodyRequest<Request>,
+  headers: CallbackRequest['headers'],
+): CallbackRequest {
+  const body: unknown = req.body;
+  const hasBody =
+    body !== null &&
+    typeof body === 'object' &&
+    !Buffer.isBuffer(body) &&
+    Object.keys(body).length > 0;
+  return {
+    params: hasBody
+      ? (body as Record<string, unknown>)
+      : (req.query as Record<string, unknown>),
+    rawBody: req.rawBody,
+    headers,
+  };
 }

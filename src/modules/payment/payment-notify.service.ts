@@ -1,77 +1,62 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DomainException } from '../../common/errors/domain.exception.js';
-import { toCents } from '../../common/money.js';
+import { Injectable } from '@nestjs/common';
 import { GatewayRegistry } from './gateways/gateway-registry.js';
-import { PaymentCreditService } from './payment-credit.service.js';
-import { PaymentRepository } from './payment.repository.js';
-
-export type NotifyOutcome = 'credited' | 'already_paid' | 'rejected' | 'error';
+import type { CallbackRequest } from './gateways/payment-gateway.js';
+import {
+  CallbackOutcome,
+  PaymentCallbackService,
+} from './payment-callback.service.js';
 
 export interface NotifyResult {
-  outcome: NotifyOutcome;
-  /** The text the gateway expects (`success` / `fail` for epay). */
+  outcome: CallbackOutcome;
+  /** HTTP status: 2xx acknowledges, 4xx refuses, 5xx asks the gateway to retry. */
+  status: number;
+  /** The text the gateway expects (`success` / `fail` for epay and Alipay, `ok` for BEPUSDT). */
   reply: string;
 }
 
 const FALLBACK_REPLIES = { success: 'success', fail: 'fail' };
 
+const STATUS: Record<CallbackOutcome, number> = {
+  credited: 200,
+  already_paid: 200,
+  // Authentic but nothing to credit (another Stripe event, a trade still waiting): acknowledged.
+  ignored: 200,
+  rejected: 400,
+  mismatch: 400,
+  // Our failure, not the gateway's: it will retry.
+  error: 500,
+};
+
 /**
- * A gateway callback: signature and content first (no database), then the order and the exact
- * amount, then the one crediting path. Anything wrong changes nothing and answers `fail`.
+ * A gateway callback: the gateway verifies it (signature and content, no database), then the
+ * callback service checks it against the order and credits through the one crediting path.
  */
 @Injectable()
 export class PaymentNotifyService {
-  private readonly logger = new Logger(PaymentNotifyService.name);
-
   constructor(
     private readonly gateways: GatewayRegistry,
-    private readonly orders: PaymentRepository,
-    private readonly credit: PaymentCreditService,
+    private readonly callbacks: PaymentCallbackService,
   ) {}
 
-  /** Handles one notify of `gatewayName` with its query/body parameters. */
+  /** Handles one notify of `gatewayName` (GET or POST, form or JSON, raw body kept). */
   async handle(
     gatewayName: string,
-    params: Record<string, unknown>,
+    req: CallbackRequest,
   ): Promise<NotifyResult> {
     const gateway = this.gateways.get(gatewayName);
+    const verification = gateway ? gateway.verifyCallback(req) : null;
+    const { outcome } = await this.callbacks.settle(
+      gatewayName,
+      gateway,
+      verification,
+      'notify',
+    );
     const replies = gateway?.replies ?? FALLBACK_REPLIES;
-    const reject = (reason: string, order?: string | number): NotifyResult => {
-      // Never the key or the signature: the reason, the gateway and which order.
-      this.logger.warn(
-        `Payment notify rejected (gateway ${gatewayName.slice(0, 32)}, order ${order ?? 'unknown'}): ${reason}`,
-      );
-      return { outcome: 'rejected', reply: replies.fail };
+    const status = STATUS[outcome];
+    return {
+      outcome,
+      status,
+      reply: status === 200 ? replies.success : replies.fail,
     };
-    if (!gateway) return reject('unknown or disabled gateway');
-    const verified = gateway.verifyNotify(params);
-    if (!verified.ok) return reject(verified.reason, verified.tradeno);
-    const { tradeno, amountCents, callbackNo } = verified.notify;
-    const order = await this.orders.findByTradeno(tradeno);
-    if (!order) return reject('unknown order', tradeno);
-    if (toCents(order.total) !== amountCents)
-      return reject(
-        `amount ${amountCents} cents differs from the order's ${order.total}`,
-        order.id,
-      );
-    try {
-      const result = await this.credit.creditPaidOrder({
-        orderId: order.id,
-        gateway: gateway.name,
-        callbackNo,
-        via: 'notify',
-      });
-      return {
-        outcome: result.credited ? 'credited' : 'already_paid',
-        reply: replies.success,
-      };
-    } catch (err) {
-      if (err instanceof DomainException) return reject(err.message, order.id);
-      this.logger.error(
-        `Payment notify for order ${order.id} failed: ${(err as Error).message}`,
-        (err as Error).stack,
-      );
-      return { outcome: 'error', reply: replies.fail };
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { StepContext } from '../../common/job-step.js';
 import { formatCents, toCents } from '../../common/money.js';
@@ -12,12 +12,13 @@ import { ListOrdersQuery } from './dto/list-orders.dto.js';
 import {
   CheckoutDto,
   CreatedOrderDto,
+  GatewayListDto,
   OrderItemDto,
   OrderListDto,
   OrderStatusDto,
 } from './dto/order.dto.js';
 import { GatewayRegistry } from './gateways/gateway-registry.js';
-import type { PaymentGateway } from './gateways/payment-gateway.js';
+import type { Checkout, PaymentGateway } from './gateways/payment-gateway.js';
 import {
   orderNotFound,
   PaymentErrorCode,
@@ -34,6 +35,8 @@ const TRADENO_ATTEMPTS = 3;
 /** Top-up orders: creation, the user's views, checkout and the hourly expiry. */
 @Injectable()
 export class PaymentOrderService {
+  private readonly logger = new Logger(PaymentOrderService.name);
+
   constructor(
     @Inject(paymentConfig.KEY)
     private readonly config: ConfigType<typeof paymentConfig>,
@@ -53,7 +56,22 @@ export class PaymentOrderService {
       });
     }
     const order = await this.insertOrder(userId, cents, gateway.name);
-    return CreatedOrderDto.from(order, gateway.paymentUrl(order));
+    return CreatedOrderDto.from(
+      order,
+      await this.startCheckout(gateway, order),
+    );
+  }
+
+  /** The enabled gateways with their currency and the top-up bounds. */
+  listGateways(): GatewayListDto {
+    return {
+      gateways: this.gateways.all().map((g) => ({
+        name: g.name,
+        currency: g.currency,
+        min: this.config.min,
+        max: this.config.max,
+      })),
+    };
   }
 
   async list(userId: number, query: ListOrdersQuery): Promise<OrderListDto> {
@@ -84,10 +102,16 @@ export class PaymentOrderService {
         'This order has expired; create a new one',
       );
     const gateway = this.gatewayOrThrow(order.gateway ?? '');
+    // The checkout started at creation, so one order never has two payable sessions.
+    const saved = await this.orders.findCheckout(order.id);
+    const checkout: Checkout = saved
+      ? { paymentUrl: saved.payUrl, qrCode: saved.qrCode }
+      : await this.startCheckout(gateway, order);
     return {
       order_id: order.id,
       gateway: gateway.name,
-      payment_url: gateway.paymentUrl(order),
+      payment_url: checkout.paymentUrl,
+      qr_code: checkout.qrCode ?? null,
     };
   }
 
@@ -120,6 +144,46 @@ export class PaymentOrderService {
     throw new PaymentException(PaymentErrorCode.GATEWAY_UNAVAILABLE, msg, {
       gateway: msg,
     });
+  }
+
+  /**
+   * Asks the gateway to start the payment (outside any transaction) and records its answer.
+   * A gateway that fails leaves the order unpaid (it expires) and answers 502.
+   */
+  private async startCheckout(
+    gateway: PaymentGateway,
+    order: Paylist,
+  ): Promise<Checkout> {
+    let checkout: Checkout;
+    try {
+      checkout = await gateway.createCheckout(order);
+    } catch (err) {
+      this.logger.warn(
+        `Gateway ${gateway.name} could not start order ${order.id}: ${(err as Error).message}`,
+      );
+      throw new PaymentException(
+        PaymentErrorCode.GATEWAY_FAILED,
+        'The payment gateway is unavailable; try again later',
+      );
+    }
+    if (gateway.currency === null) return checkout;
+    try {
+      await this.orders.insertCheckout({
+        paylistId: order.id,
+        gateway: gateway.name,
+        currency: gateway.currency,
+        ref: checkout.ref ?? null,
+        payUrl: checkout.paymentUrl,
+        qrCode: checkout.qrCode ?? null,
+        createdAt: unixNow(),
+      });
+    } catch (err) {
+      // Two checkouts of one order raced: the first one recorded is the order's.
+      if (!isUniqueViolation(err)) throw err;
+      const first = await this.orders.findCheckout(order.id);
+      if (first) return { paymentUrl: first.payUrl, qrCode: first.qrCode };
+    }
+    return checkout;
   }
 
   private async insertOrder(

@@ -19,6 +19,7 @@ import { ListOrdersQuery } from './dto/list-orders.dto.js';
 import { OrderIdParam } from './dto/order-id.dto.js';
 import {
   CreatedOrderDto,
+  GatewayListDto,
   OrderListDto,
   OrderStatusDto,
 } from './dto/order.dto.js';
@@ -40,6 +41,12 @@ export class PaymentController {
     return this.orderService.create(user.id, dto);
   }
 
+  /** The enabled gateways: name, currency, top-up bounds. */
+  @Get('gateways')
+  gateways(): GatewayListDto {
+    return this.orderService.listGateways();
+  }
+
   @Get('orders')
   orders(
     @CurrentUser() user: AuthUser,
@@ -56,7 +63,7 @@ export class PaymentController {
     return this.orderService.status(user.id, params.order_id);
   }
 
-  /** 302 to the gateway's pay page; gateways without one (manual) answer with data. */
+  /** 302 to the gateway's pay page; QR gateways and those without a page (manual) answer with data. */
   @Get('checkout/:order_id')
   @RawResponse()
   async checkout(
@@ -65,7 +72,8 @@ export class PaymentController {
     @Res() res: Response,
   ): Promise<void> {
     const checkout = await this.orderService.checkout(user.id, params.order_id);
-    if (checkout.payment_url) res.redirect(302, checkout.payment_url);
+    if (checkout.payment_url && !checkout.qr_code)
+      res.redirect(302, checkout.payment_url);
     else res.json(ok(checkout));
   }
 }

@@ -12,6 +12,8 @@ export enum PaymentErrorCode {
   ORDER_NOT_PAYABLE = 'ORDER_NOT_PAYABLE',
   ORDER_OWNER_MISSING = 'ORDER_OWNER_MISSING',
   CALLBACK_NO_REUSED = 'CALLBACK_NO_REUSED',
+  /** The gateway could not start the payment (unreachable, refused): nothing was charged. */
+  GATEWAY_FAILED = 'GATEWAY_FAILED',
 }
 
 const STATUS: Record<PaymentErrorCode, HttpStatus> = {
@@ -22,6 +24,7 @@ const STATUS: Record<PaymentErrorCode, HttpStatus> = {
   ORDER_NOT_PAYABLE: HttpStatus.CONFLICT,
   ORDER_OWNER_MISSING: HttpStatus.CONFLICT,
   CALLBACK_NO_REUSED: HttpStatus.CONFLICT,
+  GATEWAY_FAILED: HttpStatus.BAD_GATEWAY,
 };
 
 export class PaymentException extends DomainException {

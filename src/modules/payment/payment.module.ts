@@ -4,17 +4,21 @@ import { ReferralModule } from '../referral/referral.module.js';
 import { GatewayRegistry } from './gateways/gateway-registry.js';
 import { PaymentAdminController } from './payment-admin.controller.js';
 import { PaymentAdminService } from './payment-admin.service.js';
+import { PaymentCallbackAdminController } from './payment-callback-admin.controller.js';
+import { PaymentCallbackRepository } from './payment-callback.repository.js';
+import { PaymentCallbackService } from './payment-callback.service.js';
 import { PaymentCreditService } from './payment-credit.service.js';
 import { PaymentNotifyController } from './payment-notify.controller.js';
 import { PaymentNotifyService } from './payment-notify.service.js';
 import { PaymentOrderService } from './payment-order.service.js';
+import { PaymentReconcileService } from './payment-reconcile.service.js';
 import { PaymentController } from './payment.controller.js';
 import { PaymentRepository } from './payment.repository.js';
 
 /**
  * Top-up orders, gateways and the one crediting path (the debug confirm route is
  * PaymentDebugModule, mounted only when enabled). Imported by the app, the scheduler (order
- * expiry) and PaymentDebugModule.
+ * expiry, reconciliation) and PaymentDebugModule.
  */
 @Module({
   imports: [LedgerModule, ReferralModule],
@@ -22,6 +26,7 @@ import { PaymentRepository } from './payment.repository.js';
     PaymentController,
     PaymentNotifyController,
     PaymentAdminController,
+    PaymentCallbackAdminController,
   ],
   providers: [
     GatewayRegistry,
@@ -30,7 +35,15 @@ import { PaymentRepository } from './payment.repository.js';
     PaymentOrderService,
     PaymentNotifyService,
     PaymentAdminService,
+    PaymentCallbackRepository,
+    PaymentCallbackService,
+    PaymentReconcileService,
   ],
-  exports: [PaymentCreditService, PaymentOrderService, PaymentRepository],
+  exports: [
+    PaymentCreditService,
+    PaymentOrderService,
+    PaymentReconcileService,
+    PaymentRepository,
+  ],
 })
 export class PaymentModule {}

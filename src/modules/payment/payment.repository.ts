@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Paylist } from '../../database/entities/index.js';
+import { Paylist, PaymentCheckout } from '../../database/entities/index.js';
 
 export const ORDER_UNPAID = 0;
 export const ORDER_PAID = 1;
@@ -12,7 +12,15 @@ export type NewOrder = Pick<
   'userid' | 'total' | 'tradeno' | 'datetime' | 'gateway'
 >;
 
-/** SQL of `paylist`: orders, the once-only paid transition and the expiry. */
+export type NewCheckout = Omit<PaymentCheckout, 'id'>;
+
+/** An unpaid order reconciliation asks its gateway about. */
+export interface ReconcileCandidate {
+  order: Paylist;
+  checkoutRef: string | null;
+}
+
+/** SQL of `paylist` (and its `payment_checkout`): orders, the once-only paid transition, the expiry. */
 @Injectable()
 export class PaymentRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -116,6 +124,46 @@ export class PaymentRepository {
       })
       .execute();
     return result.affected ?? 0;
+  }
+
+  /** The checkout a gateway started for the order; a second one for the same order is refused (UNIQUE). */
+  async insertCheckout(checkout: NewCheckout): Promise<void> {
+    await this.dataSource.manager
+      .getRepository(PaymentCheckout)
+      .insert(checkout);
+  }
+
+  findCheckout(orderId: number): Promise<PaymentCheckout | null> {
+    return this.dataSource.manager
+      .getRepository(PaymentCheckout)
+      .findOne({ where: { paylistId: orderId } });
+  }
+
+  /**
+   * Unpaid or expired orders of these gateways created at or after `since` (unix), oldest
+   * first, with their checkout id when one was recorded.
+   */
+  async findReconcilable(
+    gateways: string[],
+    since: number,
+    limit: number,
+  ): Promise<ReconcileCandidate[]> {
+    if (gateways.length === 0) return [];
+    const rows = await this.repo()
+      .createQueryBuilder('p')
+      .leftJoin(PaymentCheckout, 'c', 'c.paylist_id = p.id')
+      .addSelect('c.ref', 'checkout_ref')
+      .where('p.status IN (:...from)', { from: [ORDER_UNPAID, ORDER_EXPIRED] })
+      .andWhere('p.datetime >= :since', { since })
+      .andWhere('p.gateway IN (:...gateways)', { gateways })
+      .orderBy('p.id', 'ASC')
+      .limit(limit)
+      .getRawAndEntities();
+    return rows.entities.map((order, i) => ({
+      order,
+      checkoutRef:
+        (rows.raw[i] as { checkout_ref?: string | null }).checkout_ref ?? null,
+    }));
   }
 
   countExpirable(cutoff: number): Promise<number> {

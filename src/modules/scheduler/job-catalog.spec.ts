@@ -19,6 +19,7 @@ function catalog(switches: Record<string, boolean> = {}): JobCatalog {
     any,
     any,
     any,
+    any,
   );
 }
 

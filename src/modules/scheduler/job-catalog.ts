@@ -7,6 +7,7 @@ import {
 } from '../../config/scheduler.config.js';
 import { NodeMaintenanceService } from '../node/node-maintenance.service.js';
 import { PaymentOrderService } from '../payment/payment-order.service.js';
+import { PaymentReconcileService } from '../payment/payment-reconcile.service.js';
 import { ReferralClawbackService } from '../referral/referral-clawback.service.js';
 import { ShopRenewalService } from '../shop/shop-renewal.service.js';
 import { UserDeletionService } from '../user/user-deletion.service.js';
@@ -35,6 +36,7 @@ export class JobCatalog {
     private readonly referrals: ReferralClawbackService,
     private readonly shop: ShopRenewalService,
     private readonly orders: PaymentOrderService,
+    private readonly reconciler: PaymentReconcileService,
   ) {}
 
   /** Every step of every job, switched on or not. */
@@ -57,6 +59,8 @@ export class JobCatalog {
       ],
       hourly: [
         step('traffic_guard', (ctx) => this.guards.guardHourlyTraffic(ctx)),
+        // Before the expiry: an order paid but never called back is credited, not expired.
+        step('reconcile_orders', (ctx) => this.reconciler.reconcileOrders(ctx)),
         step('unpaid_orders', (ctx) => this.orders.expireUnpaidOrders(ctx)),
         step('auto_renew', (ctx) => this.shop.renewDue(ctx)),
       ],

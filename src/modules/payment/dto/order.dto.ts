@@ -1,5 +1,6 @@
 import { centsToNumber, toCents } from '../../../common/money.js';
 import type { Paylist } from '../../../database/entities/index.js';
+import type { Checkout } from '../gateways/payment-gateway.js';
 
 const money = (total: string): number => centsToNumber(toCents(total));
 
@@ -12,15 +13,18 @@ export class CreatedOrderDto {
   datetime: number;
   /** Where to pay; null for the manual gateway. */
   payment_url: string | null;
+  /** The QR code's content to show (Alipay face-to-face); null otherwise. */
+  qr_code: string | null;
 
-  static from(order: Paylist, paymentUrl: string | null): CreatedOrderDto {
+  static from(order: Paylist, checkout: Checkout): CreatedOrderDto {
     return {
       order_id: order.id,
       total: money(order.total),
       status: order.status,
       tradeno: order.tradeno,
       datetime: order.datetime,
-      payment_url: paymentUrl,
+      payment_url: checkout.paymentUrl,
+      qr_code: checkout.qrCode ?? null,
     };
   }
 }
@@ -72,6 +76,22 @@ export class CheckoutDto {
   gateway: string;
   /** Null when the gateway has no online payment (manual: an admin confirms it). */
   payment_url: string | null;
+  /** The QR code's content to show (Alipay face-to-face); null otherwise. */
+  qr_code: string | null;
+}
+
+/** An enabled gateway as the top-up page lists it. */
+export class GatewayInfoDto {
+  name: string;
+  /** ISO 4217 code the order is charged in; null for the manual gateway. */
+  currency: string | null;
+  /** Smallest and largest top-up. */
+  min: number;
+  max: number;
+}
+
+export class GatewayListDto {
+  gateways: GatewayInfoDto[];
 }
 
 export class DebugConfirmedDto {

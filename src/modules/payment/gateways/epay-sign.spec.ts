@@ -4,6 +4,21 @@ import { epaySign, epaySignatureMatches } from './epay-sign.js';
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 describe('epay signature', () => {
+  it('reproduces the research vector (perfect-panel/server epay_test.go TestVerifySign)', () => {
+    const params = {
+      pid: '1654',
+      trade_no: '2024121521150860990',
+      out_trade_no: '202412152115078262977262254',
+      type: 'alipay',
+      name: 'product',
+      money: '10',
+      trade_status: 'TRADE_SUCCESS',
+    };
+    expect(epaySign(params, 'LbTabbB580zWyhXhyyww7wwvy5u8k0wl')).toBe(
+      'd3181f18ebdf9821f0ab6ee93faa82d1',
+    );
+  });
+
   it('sorts keys, drops sign, sign_type and empty values, appends the key, MD5 lowercase', () => {
     const params = {
       pid: '1001',

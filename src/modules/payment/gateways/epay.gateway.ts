@@ -1,9 +1,12 @@
 import { toCents } from '../../../common/money.js';
 import { epaySign, epaySignatureMatches } from './epay-sign.js';
-import type {
-  NotifyVerification,
-  PayableOrder,
-  PaymentGateway,
+import {
+  stringParams,
+  type CallbackRequest,
+  type CallbackVerification,
+  type Checkout,
+  type PayableOrder,
+  type PaymentGateway,
 } from './payment-gateway.js';
 
 export interface EpaySettings {
@@ -26,6 +29,8 @@ const MONEY = /^\d{1,10}(?:\.\d{1,2})?$/;
 /** The "易支付" protocol most Chinese payment aggregators speak: submit.php + MD5 notify. */
 export class EpayGateway implements PaymentGateway {
   readonly replies = { success: 'success', fail: 'fail' };
+  /** The aggregators' merchants settle in yuan. */
+  readonly currency = 'CNY';
 
   constructor(
     readonly name: EpayName,
@@ -33,6 +38,11 @@ export class EpayGateway implements PaymentGateway {
     private readonly urls: { notifyUrl: string; returnUrl: string },
   ) {}
 
+  createCheckout(order: PayableOrder): Promise<Checkout> {
+    return Promise.resolve({ paymentUrl: this.paymentUrl(order) });
+  }
+
+  /** Deterministic: the same signed submit.php URL every time it is asked. */
   paymentUrl(order: PayableOrder): string {
     const params: Record<string, string> = {
       pid: this.settings.pid,
@@ -49,15 +59,12 @@ export class EpayGateway implements PaymentGateway {
     return `${this.settings.url}/submit.php?${new URLSearchParams(params).toString()}`;
   }
 
-  verifyNotify(raw: Record<string, unknown>): NotifyVerification {
-    const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(raw)) {
-      if (typeof v !== 'string')
-        return { ok: false, reason: `parameter ${k} is not a single string` };
-      params[k] = v;
-    }
+  verifyCallback(req: CallbackRequest): CallbackVerification {
+    const read = stringParams(req.params);
+    if (!read.ok) return read;
+    const params = read.params;
     const tradeno = params.out_trade_no || undefined;
-    const fail = (reason: string): NotifyVerification => ({
+    const fail = (reason: string): CallbackVerification => ({
       ok: false,
       reason,
       tradeno,
@@ -70,10 +77,15 @@ export class EpayGateway implements PaymentGateway {
       return fail(`trade_status ${params.trade_status ?? '(none)'}`);
     if (!tradeno || tradeno.length > 64) return fail('bad out_trade_no');
     if (!MONEY.test(params.money ?? '')) return fail('bad money');
-    const callbackNo = params.trade_no ? params.trade_no.slice(0, 128) : null;
     return {
       ok: true,
-      notify: { tradeno, amountCents: toCents(params.money), callbackNo },
+      payment: {
+        tradeno,
+        amountCents: toCents(params.money),
+        currency: this.currency,
+        reference: params.trade_no ? params.trade_no.slice(0, 128) : null,
+        final: true,
+      },
     };
   }
 }

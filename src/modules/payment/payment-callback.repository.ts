@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PaymentCallback } from '../../database/entities/index.js';
+
+export type NewCallbackRecord = Omit<PaymentCallback, 'id'>;
+
+export interface CallbackFilter {
+  gateway?: string;
+  outcome?: string;
+  orderId?: number;
+  limit: number;
+  offset: number;
+}
+
+/** SQL of `payment_callback`: one row per callback attempt, listed for operators. */
+@Injectable()
+export class PaymentCallbackRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo() {
+    return this.dataSource.manager.getRepository(PaymentCallback);
+  }
+
+  async insert(record: NewCallbackRecord): Promise<void> {
+    await this.repo().insert(record);
+  }
+
+  /** Newest first, with the total count of the filter. */
+  list(filter: CallbackFilter): Promise<[PaymentCallback[], number]> {
+    return this.repo().findAndCount({
+      where: {
+        ...(filter.gateway !== undefined && { gateway: filter.gateway }),
+        ...(filter.outcome !== undefined && { outcome: filter.outcome }),
+        ...(filter.orderId !== undefined && { paylistId: filter.orderId }),
+      },
+      order: { id: 'DESC' },
+      take: filter.limit,
+      skip: filter.offset,
+    });
+  }
+}
