@@ -16,8 +16,8 @@ export interface NotifyResult {
 const FALLBACK_REPLIES = { success: 'success', fail: 'fail' };
 
 /**
- * A gateway callback: signature and content first (no database), then the order and the exact
- * amount, then the one crediting path. Anything wrong changes nothing and answers `fail`.
+ * A gateway callback: signature and content first (no database), then the order, its gateway
+ * and the exact amount, then the one crediting path. Anything wrong changes nothing and answers `fail`.
  */
 @Injectable()
 export class PaymentNotifyService {
@@ -49,6 +49,13 @@ export class PaymentNotifyService {
     const { tradeno, amountCents, callbackNo } = verified.notify;
     const order = await this.orders.findByTradeno(tradeno);
     if (!order) return reject('unknown order', tradeno);
+    // One merchant key signs for several gateway names (epay: alipay, wechat, epay): a valid
+    // signature alone does not say which order it may pay, the order's own gateway does.
+    if (order.gateway !== gateway.name)
+      return reject(
+        `the order belongs to gateway ${order.gateway ?? 'none'}`,
+        order.id,
+      );
     if (toCents(order.total) !== amountCents)
       return reject(
         `amount ${amountCents} cents differs from the order's ${order.total}`,
