@@ -14,6 +14,7 @@ import {
   UNIPROXY_PATH,
   UNPREFIXED_ROUTES,
 } from './common/http/routes.js';
+import { refuseDeepJson } from './common/http/json-depth.js';
 import { appConfig } from './config/index.js';
 import { setupOpenApi } from './modules/docs/openapi.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
@@ -52,16 +53,21 @@ export async function configureApp(app: INestApplication): Promise<void> {
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   // Node agents post up to 10,000 traffic entries: their routes parse with a larger limit
   // first (body-parser then skips an already-parsed body); everyone else gets the ordinary one.
+  // Every JSON parser scans the raw bytes first: a body nested too deep is a 400, never parsed.
   // UniProxy bodies are read as raw bytes whatever their Content-Type and parsed by the dialect
   // (agents' pushes come with and without application/json); a body too large is its 413.
   express.use(
     UNIPROXY_PATH,
-    raw({ type: () => true, limit: config.nodeBodyLimit }),
+    raw({
+      type: () => true,
+      limit: config.nodeBodyLimit,
+      verify: refuseDeepJson,
+    }),
     uniproxyParseErrors,
   );
   express.use(
     [SSPANEL_PATH, SEED_NODE_PATH],
-    json({ limit: config.nodeBodyLimit }),
+    json({ limit: config.nodeBodyLimit, verify: refuseDeepJson }),
     urlencoded({ limit: config.nodeBodyLimit, extended: false }),
   );
   // Gateway callbacks: some signatures (Stripe's) are over the exact bytes, so these parsers
@@ -84,10 +90,14 @@ export async function configureApp(app: INestApplication): Promise<void> {
   );
   // A body SSPanel agents sent that cannot be parsed is answered in their shape too.
   express.use(SSPANEL_PATH, sspanelParseErrors);
-  express.useBodyParser('json', {
-    limit: config.bodyLimit,
-    type: ['application/json', '+json'],
-  });
+  // express.json itself: Nest's useBodyParser keeps `verify` for its raw-body option.
+  express.use(
+    json({
+      limit: config.bodyLimit,
+      type: ['application/json', '+json'],
+      verify: refuseDeepJson,
+    }),
+  );
   express.useBodyParser('urlencoded', {
     limit: config.bodyLimit,
     extended: false,

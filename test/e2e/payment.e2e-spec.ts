@@ -272,6 +272,10 @@ describe('payment (e2e, epay + manual gateways)', () => {
         ],
         ['unknown gateway', () => ['paypal', epayNotify(created)]],
         [
+          "a gateway sharing the merchant key but not the order's",
+          () => ['wechat', epayNotify(created, { type: 'wxpay' })],
+        ],
+        [
           'the manual gateway (no callback)',
           () => ['manual', epayNotify(created)],
         ],
@@ -303,6 +307,21 @@ describe('payment (e2e, epay + manual gateways)', () => {
         expect(res.text).toBe('success');
         expect((await order(created.order_id)).status).toBe(1);
       });
+    });
+
+    it("a signed notify does not pay (nor re-label) a manual order: the order's gateway must match", async () => {
+      const payer = await signUp(t);
+      const manual = await createOrder(t, payer, '15.00', 'manual');
+      const before = await moneySnapshot(t.dataSource);
+      for (const gateway of ['wechat', 'alipay', 'epay']) {
+        const res = await notifyGet(gateway, epayNotify(manual));
+        expect(res.status).toBe(400);
+        expect(res.text).toBe('fail');
+      }
+      expect(await moneySnapshot(t.dataSource)).toEqual(before);
+      const row = await order(manual.order_id);
+      expect(row.status).toBe(0);
+      expect(row.gateway).toBe('manual');
     });
 
     it('an order that expired unpaid is still credited when its money arrives', async () => {

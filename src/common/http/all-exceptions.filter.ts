@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CommonErrorCode } from '../errors/common.exception.js';
+import { JSON_TOO_DEEP, MAX_JSON_DEPTH } from './json-depth.js';
 import { DomainException } from '../errors/domain.exception.js';
 import { ErrorEnvelope } from './envelope.js';
 
@@ -105,7 +106,9 @@ function mapParserError(parser: BodyParserError, status: number): Mapped {
   const msg =
     parser.type === 'entity.parse.failed'
       ? 'Malformed JSON body'
-      : 'Malformed request';
+      : parser.type === JSON_TOO_DEEP
+        ? `JSON body nested deeper than ${MAX_JSON_DEPTH} levels`
+        : 'Malformed request';
   return {
     status,
     body: { ret: 0, msg, code: CommonErrorCode.MALFORMED_BODY },

@@ -5,6 +5,7 @@
  */
 
 import type { Quote, SqlQuery } from '../../database/raw-sql.js';
+import { saturatingAddSql } from '../node/node-sql.js';
 
 /** Columns the UniProxy `user` list is built from (id, uuid, speed_limit, device_limit). */
 export const UNIPROXY_USER_COLUMNS = [
@@ -77,7 +78,10 @@ export function servableUsersQuery(
     `${q('enable')} = 1`,
     `${q('switch')} = 1`,
     `${q('expire_in')} > ?`,
-    `${q('u')} + ${q('d')} < ${q('transfer_enable')}`,
+    // Summed as DECIMAL: a row whose u + d passes BIGINT (an adopted or hand-edited one) would
+    // make MariaDB fail the whole list ("BIGINT value is out of range"); this way it is merely
+    // over its quota.
+    `CAST(${q('u')} AS DECIMAL(21, 0)) + CAST(${q('d')} AS DECIMAL(21, 0)) < ${q('transfer_enable')}`,
   ];
   const params: (string | number)[] = [at];
   if (scope) {
@@ -115,32 +119,36 @@ export interface TrafficDelta {
 }
 
 /**
- * One statement for a whole chunk of users: atomic increments (never read-modify-write), the
- * ids sorted so concurrent reports lock rows in the same order.
+ * One statement for a whole chunk of users: atomic, saturating increments (never
+ * read-modify-write; see saturatingAddSql), the ids sorted so concurrent reports lock rows in
+ * the same order. Each delta must be at most MAX_TRAFFIC_BYTES (aggregateTraffic caps them).
  */
 export function addTrafficQuery(
   q: Quote,
   rows: readonly TrafficDelta[],
   unixNow: number,
 ): SqlQuery {
-  const whenU: string[] = [];
-  const whenD: string[] = [];
-  const params: number[] = [];
+  const when: string[] = [];
+  const paramsU: number[] = [];
   const paramsD: number[] = [];
   const ids: number[] = [];
   for (const row of rows) {
-    whenU.push('WHEN ? THEN ?');
-    whenD.push('WHEN ? THEN ?');
-    params.push(row.id, row.u);
+    when.push('WHEN ? THEN ?');
+    paramsU.push(row.id, row.u);
     paramsD.push(row.id, row.d);
     ids.push(row.id);
   }
   const [id, u, d] = [q('id'), q('u'), q('d')];
+  const delta = `CASE ${id} ${when.join(' ')} ELSE 0 END`;
   const sql =
-    `UPDATE ${q('user')} SET ${u} = ${u} + CASE ${id} ${whenU.join(' ')} ELSE 0 END,` +
-    ` ${d} = ${d} + CASE ${id} ${whenD.join(' ')} ELSE 0 END, ${q('t')} = ?` +
+    `UPDATE ${q('user')} SET ${u} = ${saturatingAddSql(u, delta)},` +
+    ` ${d} = ${saturatingAddSql(d, delta)}, ${q('t')} = ?` +
     ` WHERE ${id} IN (${ids.map(() => '?').join(', ')})`;
-  return { sql, params: [...params, ...paramsD, unixNow, ...ids] };
+  // saturatingAddSql writes its addend twice: the CASE's parameters twice per column.
+  return {
+    sql,
+    params: [...paramsU, ...paramsU, ...paramsD, ...paramsD, unixNow, ...ids],
+  };
 }
 
 /** Claims a report key; a duplicate-key error means the same body was seen before. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { unixNow } from '../../common/time.js';
 import { ALIVE_IP_WINDOW_S } from '../node/node.constants.js';
 import { NodeErrorCode, nodeNotFound } from '../node/node.exception.js';
@@ -20,6 +20,32 @@ import { NodeUserRepository, RawUserRow } from './node-user.repository.js';
 import { NodeException } from '../node/node.exception.js';
 import { type EtaggedReply, V2BOARD_ETAG } from './etag.js';
 
+/** Columns sent as JSON integers: a value JavaScript cannot hold exactly leaves its user out. */
+const INTEGER_COLUMNS = new Set([
+  'id',
+  'port',
+  'node_connector',
+  't',
+  'u',
+  'd',
+  'transfer_enable',
+  'class',
+  'node_group',
+  'enable',
+  'switch',
+]);
+
+/** The first sent column of `row` holding a number the lists cannot carry, or null. */
+export function unservableColumn(row: RawUserRow): string | null {
+  for (const [column, value] of Object.entries(row)) {
+    if (INTEGER_COLUMNS.has(column)) {
+      if (!Number.isSafeInteger(Number(value))) return column;
+    } else if (column === 'node_speedlimit' && !Number.isFinite(Number(value)))
+      return column;
+  }
+  return null;
+}
+
 /** XrayR keeps its previous list on `ret: 0`; a node that must serve nobody gets this instead. */
 const SSPANEL_EMPTY_LIST = '{"ret":1,"data":[]}';
 
@@ -35,6 +61,8 @@ const UNIPROXY_EMPTY_LIST = '{"users":[]}';
  */
 @Injectable()
 export class NodeUserListService {
+  private readonly logger = new Logger(NodeUserListService.name);
+
   constructor(
     private readonly nodes: NodeRepository,
     private readonly users: NodeUserRepository,
@@ -211,12 +239,23 @@ export class NodeUserListService {
       this.users.aliveIpCounts(unixNow(now) - ALIVE_IP_WINDOW_S),
     ]);
     const out: { row: RawUserRow; aliveIp: number }[] = [];
+    const bad: string[] = [];
     for (const row of rows) {
+      // One bad row (a counter past 2^53, say) must not take the list away from every user.
+      const column = unservableColumn(row);
+      if (column) {
+        bad.push(`${String(row.id)} (${column})`);
+        continue;
+      }
       const aliveIp = alive.get(Number(row.id)) ?? 0;
       const limit = Number(row.node_connector);
       if (limit > 0 && aliveIp > limit) continue;
       out.push({ row, aliveIp });
     }
+    if (bad.length > 0)
+      this.logger.warn(
+        `Left ${bad.length} user(s) out of a node list, values out of range: ${bad.slice(0, 20).join(', ')}`,
+      );
     return out;
   }
 }

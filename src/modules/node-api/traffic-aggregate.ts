@@ -1,3 +1,4 @@
+import { MAX_TRAFFIC_BYTES } from '../node/node.constants.js';
 import type { TrafficDelta } from './node-sql.js';
 
 export interface AggregatedReport {
@@ -9,7 +10,8 @@ export interface AggregatedReport {
 
 /**
  * Sums entries per user (an agent may name a user twice; CASE would keep only the first) and
- * applies the node's traffic_rate, rounding to whole bytes. Sorted by id: every transaction
+ * applies the node's traffic_rate, rounding to whole bytes and capping each delta at
+ * MAX_TRAFFIC_BYTES (a large rate cannot make one report overflow a counter). Sorted by id: every transaction
  * locks user rows in the same order. The bench ceiling imports it too, so both do the same work.
  */
 export function aggregateTraffic(
@@ -30,8 +32,8 @@ export function aggregateTraffic(
     .filter(([, s]) => s.u > 0 || s.d > 0)
     .map(([id, s]) => ({
       id,
-      u: Math.round(s.u * rate),
-      d: Math.round(s.d * rate),
+      u: Math.min(MAX_TRAFFIC_BYTES, Math.round(s.u * rate)),
+      d: Math.min(MAX_TRAFFIC_BYTES, Math.round(s.d * rate)),
     }))
     .sort((a, b) => a.id - b.id);
   return { deltas, raw, rawBytes };

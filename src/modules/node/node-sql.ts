@@ -3,6 +3,23 @@
  * for the user side). The bench's bare mysql2 ceiling server imports the same builders.
  */
 import type { Quote, SqlQuery } from '../../database/raw-sql.js';
+import { MAX_TRAFFIC_BYTES } from './node.constants.js';
+
+/**
+ * `column + addend`, saturating at MAX_TRAFFIC_BYTES, in SQL both dialects run (no LEAST/MIN):
+ * the addition only happens when it cannot pass the cap, so MariaDB never raises "BIGINT value
+ * is out of range" and SQLite never turns the integer into a REAL. A value already above the cap
+ * (a hand-edited or adopted row) is left as it is. `addend` must be a non-negative expression
+ * evaluating to at most MAX_TRAFFIC_BYTES; it appears twice.
+ */
+export function saturatingAddSql(column: string, addend: string): string {
+  const max = String(MAX_TRAFFIC_BYTES);
+  return (
+    `CASE WHEN ${column} >= ${max} THEN ${column}` +
+    ` WHEN ${column} > ${max} - (${addend}) THEN ${max}` +
+    ` ELSE ${column} + (${addend}) END`
+  );
+}
 
 /** The node's traffic_rate (and existence) before a report is applied. */
 export function nodeTrafficRateQuery(q: Quote, nodeId: number): SqlQuery {
@@ -12,7 +29,7 @@ export function nodeTrafficRateQuery(q: Quote, nodeId: number): SqlQuery {
   };
 }
 
-/** Raw bytes to the node's counter, atomically; the report is also a heartbeat. */
+/** Raw bytes to the node's counter, atomically and saturating; the report is also a heartbeat. */
 export function addNodeBandwidthQuery(
   q: Quote,
   nodeId: number,
@@ -21,7 +38,7 @@ export function addNodeBandwidthQuery(
 ): SqlQuery {
   const bw = q('node_bandwidth');
   return {
-    sql: `UPDATE ${q('ss_node')} SET ${bw} = ${bw} + ?, ${q('node_heartbeat')} = ? WHERE ${q('id')} = ?`,
-    params: [bytes, unixNow, nodeId],
+    sql: `UPDATE ${q('ss_node')} SET ${bw} = ${saturatingAddSql(bw, '?')}, ${q('node_heartbeat')} = ? WHERE ${q('id')} = ?`,
+    params: [bytes, bytes, unixNow, nodeId],
   };
 }

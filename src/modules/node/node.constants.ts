@@ -7,6 +7,14 @@
  */
 export const TRAFFIC_CHUNK_SIZE = 1_000;
 
+/**
+ * The most a traffic counter (`user.u`, `user.d`, `ss_node.node_bandwidth`) ever holds, and the
+ * most one traffic report may carry in total: 2^53 − 1 bytes (8 PiB), the largest integer the
+ * JSON API and JavaScript carry exactly. Far below BIGINT, so `u + d` never overflows either;
+ * a counter that reaches it stays there (saturates) instead of failing the node's report.
+ */
+export const MAX_TRAFFIC_BYTES = Number.MAX_SAFE_INTEGER;
+
 /** A user counts as online on a node while an `alive_ip` row is younger than this. */
 export const ALIVE_IP_WINDOW_S = 90;
 

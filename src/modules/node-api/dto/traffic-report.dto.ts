@@ -7,6 +7,7 @@ import {
   ValidationArguments,
   ValidationOptions,
 } from 'class-validator';
+import { MAX_TRAFFIC_BYTES } from '../../node/node.constants.js';
 import { MAX_REPORT_ENTRIES } from '../node-api.constants.js';
 import type { TrafficEntry } from '../node-traffic.service.js';
 
@@ -18,6 +19,8 @@ export function trafficEntriesProblem(value: unknown): string | null {
   if (!Array.isArray(value)) return 'data must be an array';
   if (value.length > MAX_REPORT_ENTRIES)
     return `data must contain at most ${MAX_REPORT_ENTRIES} entries`;
+  // What one report may add, all users together: refused whole (nothing written), never cut.
+  let total = 0;
   for (let i = 0; i < value.length; i++) {
     const e: unknown = value[i];
     if (e === null || typeof e !== 'object' || Array.isArray(e))
@@ -37,7 +40,10 @@ export function trafficEntriesProblem(value: unknown): string | null {
       const n = entry[key];
       if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
         return `data[${i}].${key} must be a non-negative integer of at most 2^53-1 bytes`;
+      total += n;
     }
+    if (total > MAX_TRAFFIC_BYTES)
+      return 'data must add at most 2^53-1 bytes (u + d of every entry together) per report';
   }
   return null;
 }
