@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, raw, urlencoded } from 'express';
@@ -75,12 +75,20 @@ export async function configureApp(app: INestApplication): Promise<void> {
   const keepRawBody = (req: IncomingMessage, _res: unknown, buf: Buffer) => {
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf;
   };
+  const keepRawJson = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    buf: Buffer,
+  ) => {
+    refuseDeepJson(req, res, buf);
+    keepRawBody(req, res, buf);
+  };
   express.use(
     PAYMENT_NOTIFY_PATH,
     json({
       limit: config.bodyLimit,
       type: ['application/json', '+json'],
-      verify: keepRawBody,
+      verify: keepRawJson,
     }),
     urlencoded({
       limit: config.bodyLimit,
