@@ -5,7 +5,8 @@
  * Same work, step by step, as SubscriptionFetchService and the route around it:
  * - the helmet headers (helmet itself) and an `X-Request-Id`;
  * - the per-token `subscription` rate limit: the app's own RedisThrottlerStorage (its Lua
- *   script, one round trip) under the key @nestjs/throttler derives, with its three headers;
+ *   script, one round trip) under the app's key (one budget per token across the feed routes),
+ *   with ThrottlerGuard's three headers;
  * - token → user: the cached owner from Redis, then the user's row joined to the `link` row
  *   (so a reset token never resolves); on a cache miss, the `link` lookup first; the app's
  *   SQL builders (`subscription-sql.js`);
@@ -72,13 +73,9 @@ function send(res, status, body, headers = {}) {
   res.end(body);
 }
 
-/** The @nestjs/throttler key of the `subscription` budget on the `format` route. */
+/** The `subscription` budget's key: one per token across the feed routes, the tracker digested. */
 const throttleKey = (token) =>
-  createHash('sha256')
-    .update(
-      `SubscriptionFeedController-format-subscription-token:${token}-subscription`,
-    )
-    .digest('hex');
+  `subscription:${createHash('sha256').update(`token:${token}`).digest('base64url').slice(0, 32)}`;
 
 async function rateLimited(res, token) {
   const r = await throttle.increment(
@@ -118,7 +115,8 @@ async function subscriber(userId, token) {
 }
 
 async function resolve(token) {
-  const tokenKey = `sub:token:${token}`;
+  // Tokens are secrets: the store sees a digest.
+  const tokenKey = `sub:token:${createHash('sha256').update(token).digest('base64url')}`;
   const cached = await redis.get(tokenKey);
   if (cached !== null) {
     const found = await subscriber(Number(cached), token);
