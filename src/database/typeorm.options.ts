@@ -1,6 +1,9 @@
 import { DataSourceOptions } from 'typeorm';
 import { ALL_ENTITIES } from './entities/index.js';
 import { ALL_MIGRATIONS } from './migrations/index.js';
+import type { DatabaseKind } from './dialect.js';
+
+export type { DatabaseKind } from './dialect.js';
 
 /** Where the database lives and how to reach it; built from the validated config. */
 export interface DatabaseSettings {
@@ -13,8 +16,7 @@ export interface DatabaseSettings {
   logging: boolean;
 }
 
-export type DatabaseKind = 'mysql' | 'sqlite';
-
+/** The family the settings select (before any connection exists); see dialect.ts. */
 export function databaseKind(
   settings: Pick<DatabaseSettings, 'url'>,
 ): DatabaseKind {

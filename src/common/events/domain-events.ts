@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /**
  * Typed in-process events between domains (`@nestjs/event-emitter`, registered once in
  * AppModule). An emitter states what changed in its own domain; listeners in other modules
@@ -25,4 +27,20 @@ export const USERS_ENTITLEMENTS_CHANGED = 'users.entitlements-changed';
 
 export class UsersEntitlementsChangedEvent {
   constructor(readonly userIds?: number[]) {}
+}
+
+/**
+ * An account is about to be deleted (the check job's account_deletion step), emitted inside the
+ * deletion's transaction after the archive row and before the DELETE, once per user. Listeners
+ * write through `manager` so their changes commit or roll back with the deletion; a listener
+ * error rolls the batch back. The referral clawback listens; the user module knows nothing of it.
+ */
+export const USER_DELETING = 'user.deleting';
+
+export class UserDeletingEvent {
+  constructor(
+    readonly manager: EntityManager,
+    readonly userId: number,
+    readonly now: Date,
+  ) {}
 }

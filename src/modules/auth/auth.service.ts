@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomCode } from '../../common/random.js';
 import { authConfig } from '../../config/index.js';
+import { retrying } from '../../database/retry.js';
 import {
   isTransientLockError,
   isUniqueViolation,
@@ -47,23 +48,24 @@ export class AuthService {
       );
     }
     const pass = await this.passwords.hash(dto.password);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction((manager) =>
+    return retrying(
+      {
+        attempts: REGISTER_ATTEMPTS,
+        retryOn: async (err) => {
+          const conflict = isUniqueViolation(err);
+          if (!conflict && !isTransientLockError(err)) return false;
+          // Lost a race: either the email (→ 409) or a generated port/code (→ try again).
+          if (conflict && (await this.users.emailExists(dto.email)))
+            throw this.emailTaken();
+          return true;
+        },
+        backoffMs: () => 5 + Math.random() * 20,
+      },
+      () =>
+        this.dataSource.transaction((manager) =>
           this.insertAccount(manager, dto, pass, ip),
-        );
-      } catch (err) {
-        const conflict = isUniqueViolation(err);
-        if (!conflict && !isTransientLockError(err)) throw err;
-        // Lost a race: either the email (→ 409) or a generated port/code (→ try again).
-        if (conflict && (await this.users.emailExists(dto.email)))
-          throw this.emailTaken();
-        if (attempt >= REGISTER_ATTEMPTS) throw err;
-        await new Promise((resolve) =>
-          setTimeout(resolve, 5 + Math.random() * 20),
-        );
-      }
-    }
+        ),
+    );
   }
 
   private async insertAccount(

@@ -9,6 +9,7 @@ import {
   Registry,
 } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { isMysql } from '../../database/dialect.js';
 
 /** Label of requests no route matched (404s, body-parser rejections), so raw URLs never become labels. */
 export const UNMATCHED_ROUTE = '<unmatched>';
@@ -207,7 +208,7 @@ export class MetricsService {
 
   private mysqlPool(): Mysql2PoolInternals | undefined {
     if (!this.dataSource.isInitialized) return undefined;
-    if (this.dataSource.options.type !== 'mysql') return undefined;
+    if (!isMysql(this.dataSource)) return undefined;
     return (this.dataSource.driver as unknown as { pool?: Mysql2PoolInternals })
       .pool;
   }

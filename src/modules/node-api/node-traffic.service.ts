@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { unixNow } from '../../common/time.js';
 import { nodeConfig } from '../../config/index.js';
 import { isTransientLockError } from '../../database/db-errors.js';
+import { retrying } from '../../database/retry.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { TRAFFIC_CHUNK_SIZE } from '../node/node.constants.js';
 import { nodeNotFound } from '../node/node.exception.js';
@@ -147,14 +148,10 @@ export class NodeTrafficService {
 
   /** InnoDB may pick a report as a deadlock victim; the whole transaction is simply rerun. */
   private async withLockRetry<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (err) {
-        if (attempt >= TRAFFIC_MAX_ATTEMPTS || !isTransientLockError(err))
-          throw err;
-      }
-    }
+    return retrying(
+      { attempts: TRAFFIC_MAX_ATTEMPTS, retryOn: isTransientLockError },
+      work,
+    );
   }
 
   /**

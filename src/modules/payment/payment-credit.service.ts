@@ -8,6 +8,7 @@ import {
   isUniqueViolation,
 } from '../../database/db-errors.js';
 import { Paylist } from '../../database/entities/index.js';
+import { retrying } from '../../database/retry.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ReferralService } from '../referral/referral.service.js';
@@ -68,21 +69,24 @@ export class PaymentCreditService {
     // commission's PAYBACK_MAX_TIMES count sees any payment credited just before.
     const order = await this.orders.findById(req.orderId);
     if (!order) throw orderNotFound();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await this.dataSource.transaction((manager) =>
+    const result = await retrying(
+      {
+        attempts: ATTEMPTS,
+        retryOn: (err) => {
+          if (req.callbackNo && isUniqueViolation(err))
+            throw this.callbackReused(req);
+          return isTransientLockError(err);
+        },
+      },
+      () =>
+        this.dataSource.transaction((manager) =>
           this.creditIn(manager, order, req),
-        );
-        // Counted once committed: a rolled-back attempt is retried and must not count twice.
-        if (result.credited)
-          this.metrics?.recordOrderPaid(result.commissionCents ?? 0);
-        return result;
-      } catch (err) {
-        if (req.callbackNo && isUniqueViolation(err))
-          throw this.callbackReused(req);
-        if (!isTransientLockError(err) || attempt >= ATTEMPTS) throw err;
-      }
-    }
+        ),
+    );
+    // Counted once committed: a rolled-back attempt is retried and must not count twice.
+    if (result.credited)
+      this.metrics?.recordOrderPaid(result.commissionCents ?? 0);
+    return result;
   }
 
   private async creditIn(

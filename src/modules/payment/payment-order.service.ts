@@ -6,6 +6,7 @@ import { randomCode } from '../../common/random.js';
 import { unixNow } from '../../common/time.js';
 import { paymentConfig } from '../../config/index.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
+import { retrying } from '../../database/retry.js';
 import type { Paylist } from '../../database/entities/index.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { ListOrdersQuery } from './dto/list-orders.dto.js';
@@ -191,15 +192,17 @@ export class PaymentOrderService {
     cents: number,
     gateway: string,
   ): Promise<Paylist> {
-    for (let attempt = 1; ; attempt++) {
-      const values = {
-        userid: userId,
-        total: formatCents(cents),
-        tradeno: `${unixNow()}${randomCode(24)}`,
-        datetime: unixNow(),
-        gateway,
-      };
-      try {
+    // A random 24-character collision is astronomically unlikely, but the key is there.
+    return retrying(
+      { attempts: TRADENO_ATTEMPTS, retryOn: isUniqueViolation },
+      async () => {
+        const values = {
+          userid: userId,
+          total: formatCents(cents),
+          tradeno: `${unixNow()}${randomCode(24)}`,
+          datetime: unixNow(),
+          gateway,
+        };
         const id = await this.orders.insert(values);
         return {
           id,
@@ -208,10 +211,7 @@ export class PaymentOrderService {
           paidAt: null,
           callbackNo: null,
         };
-      } catch (err) {
-        // A random 24-character collision is astronomically unlikely, but the key is there.
-        if (!isUniqueViolation(err) || attempt >= TRADENO_ATTEMPTS) throw err;
-      }
-    }
+      },
+    );
   }
 }

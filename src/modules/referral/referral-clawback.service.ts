@@ -1,16 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import {
+  USER_DELETING,
+  UserDeletingEvent,
+} from '../../common/events/domain-events.js';
 import type { StepContext } from '../../common/job-step.js';
 import { formatCents, toCents } from '../../common/money.js';
 import { unixNow } from '../../common/time.js';
-import { referralConfig } from '../../config/index.js';
+import { referralConfig, schedulerConfig } from '../../config/index.js';
+import { byId, forEachKeysetBatch } from '../../database/keyset.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CLAWBACK_TOTAL, ReferralRepository } from './referral.repository.js';
 
-/** Referees examined per query of the daily clawback. */
-const BATCH = 1000;
 /** A deleted referee's inviter loses the reward only when their own score is this low. */
 export const DELETED_REFEREE_INVITER_SCORE_BELOW = 32;
 
@@ -22,6 +26,8 @@ export class ReferralClawbackService {
   constructor(
     @Inject(referralConfig.KEY)
     private readonly config: ConfigType<typeof referralConfig>,
+    @Inject(schedulerConfig.KEY)
+    private readonly scheduler: ConfigType<typeof schedulerConfig>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly referrals: ReferralRepository,
     private readonly ledger: LedgerService,
@@ -29,32 +35,41 @@ export class ReferralClawbackService {
 
   /**
    * Daily step: referees with `money < 0`, `ref_by != 0` and `score < CLAWBACK_SCORE_BELOW`
-   * whose inviter still holds the reward. Batches of ≤ 1,000 ids, one transaction per referee;
+   * whose inviter still holds the reward. Batches of JOB_BATCH ids, one transaction per referee;
    * returns how many referees changed (or, in a dry run, would change).
    */
   async clawbackBadReferees(ctx: StepContext): Promise<number> {
-    let afterId = 0;
     let changed = 0;
-    for (;;) {
-      const batch = await this.referrals.findClawbackCandidates(
-        afterId,
-        this.config.clawbackScoreBelow,
-        BATCH,
-      );
-      if (batch.length === 0) return changed;
-      afterId = batch[batch.length - 1].id;
-      if (ctx.dryRun) {
-        changed += batch.length;
-        continue;
-      }
-      for (const referee of batch) {
-        const done = await this.dataSource.transaction((manager) =>
-          this.clawback(manager, referee.id, referee.refBy, ctx.now),
-        );
-        if (done) changed++;
-      }
-      if (batch.length < BATCH) return changed;
-    }
+    await forEachKeysetBatch(
+      { size: this.scheduler.batch, keyOf: byId },
+      (afterId, limit) =>
+        this.referrals.findClawbackCandidates(
+          afterId,
+          this.config.clawbackScoreBelow,
+          limit,
+        ),
+      async (batch) => {
+        if (ctx.dryRun) {
+          changed += batch.length;
+          return;
+        }
+        for (const referee of batch) {
+          const done = await this.dataSource.transaction((manager) =>
+            this.clawback(manager, referee.id, referee.refBy, ctx.now),
+          );
+          if (done) changed++;
+        }
+      },
+    );
+    return changed;
+  }
+
+  /** An account is being deleted (USER_DELETING, inside the deletion's transaction). */
+  @OnEvent(USER_DELETING, { suppressErrors: false })
+  async onUserDeleting(event: UserDeletingEvent): Promise<void> {
+    await this.clawbackForDeletedReferee(event.manager, event.userId, {
+      now: event.now,
+    });
   }
 
   /**

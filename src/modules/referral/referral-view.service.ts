@@ -5,6 +5,7 @@ import { centsToNumber, toCents } from '../../common/money.js';
 import { randomCode } from '../../common/random.js';
 import { appConfig } from '../../config/index.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
+import { retrying } from '../../database/retry.js';
 import { maskEmail } from './commission.js';
 import { ReferralViewDto } from './dto/referral-view.dto.js';
 import { ReferralRepository } from './referral.repository.js';
@@ -51,15 +52,19 @@ export class ReferralViewService {
    * first views settle on a single code; a collision with another user's code retries.
    */
   private async ensureInviteCode(userId: number): Promise<string> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.referrals.findInviteCode(userId);
-      if (current === undefined) throw notFound('User');
-      if (current) return current;
-      try {
-        await this.referrals.assignInviteCode(userId, randomCode(12));
-      } catch (err) {
-        if (!isUniqueViolation(err) || attempt >= CODE_ATTEMPTS) throw err;
-      }
-    }
+    const current = await this.findInviteCode(userId);
+    if (current) return current;
+    await retrying(
+      { attempts: CODE_ATTEMPTS, retryOn: isUniqueViolation },
+      () => this.referrals.assignInviteCode(userId, randomCode(12)),
+    );
+    // Ours, or the one a concurrent first view settled on.
+    return (await this.findInviteCode(userId)) as string;
+  }
+
+  private async findInviteCode(userId: number): Promise<string | null> {
+    const current = await this.referrals.findInviteCode(userId);
+    if (current === undefined) throw notFound('User');
+    return current;
   }
 }

@@ -67,14 +67,8 @@ export class JobCatalog {
       check: [
         step('ip_records', (ctx) => this.nodes.pruneIpRecords(ctx)),
         step('level_expiry', (ctx) => this.users.expireLevels(ctx)),
-        step('account_deletion', (ctx) =>
-          // The inviter's reward is clawed back inside each deletion's transaction.
-          this.deletion.deleteAccounts(ctx, (manager, userId) =>
-            this.referrals.clawbackForDeletedReferee(manager, userId, {
-              now: ctx.now,
-            }),
-          ),
-        ),
+        // The inviter's reward is clawed back inside each deletion's transaction (USER_DELETING).
+        step('account_deletion', (ctx) => this.deletion.deleteAccounts(ctx)),
         step('negative_balance', (ctx) => this.users.banNegativeBalances(ctx)),
       ],
       clean: [

@@ -11,6 +11,7 @@ import { centsToNumber, formatCents, toCents } from '../../common/money.js';
 import { unixNow } from '../../common/time.js';
 import { Coupon, Shop } from '../../database/entities/index.js';
 import { isTransientLockError } from '../../database/db-errors.js';
+import { retrying } from '../../database/retry.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { CouponRepository } from './coupon.repository.js';
 import { PurchaseResultDto } from './dto/shop-response.dto.js';
@@ -56,17 +57,15 @@ export class ShopPurchaseService {
 
   /** Buys a plan with the user's balance. */
   async purchase(cmd: PurchaseCommand): Promise<PurchaseResultDto> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await this.dataSource.transaction((manager) =>
+    const result = await retrying(
+      { attempts: ATTEMPTS, retryOn: isTransientLockError },
+      () =>
+        this.dataSource.transaction((manager) =>
           this.purchaseInTransaction(manager, cmd),
-        );
-        await this.refreshNodeLists([cmd.userId]);
-        return result;
-      } catch (err) {
-        if (!isTransientLockError(err) || attempt >= ATTEMPTS) throw err;
-      }
-    }
+        ),
+    );
+    await this.refreshNodeLists([cmd.userId]);
+    return result;
   }
 
   /**

@@ -1,13 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainException } from '../../common/errors/domain.exception.js';
 import type { StepContext } from '../../common/job-step.js';
 import { unixNow } from '../../common/time.js';
+import { schedulerConfig } from '../../config/index.js';
+import { byId, forEachKeysetBatch } from '../../database/keyset.js';
 import { ShopPurchaseService } from './shop-purchase.service.js';
 import { DueRenewal, ShopRepository } from './shop.repository.js';
 
-const BATCH = 1000;
 /** shop.md: rows due within the next minute are renewed by this (hourly) run. */
 const DUE_WITHIN_S = 60;
 
@@ -17,6 +19,8 @@ export class ShopRenewalService {
   private readonly logger = new Logger(ShopRenewalService.name);
 
   constructor(
+    @Inject(schedulerConfig.KEY)
+    private readonly scheduler: ConfigType<typeof schedulerConfig>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly shops: ShopRepository,
     private readonly purchases: ShopPurchaseService,
@@ -34,19 +38,20 @@ export class ShopRenewalService {
     let changed = 0;
     let renewed = 0;
     const failures: string[] = [];
-    for (let afterId = 0; ;) {
-      const rows = await this.shops.findDueRenewals(afterId, dueBefore, BATCH);
-      for (const row of rows) {
-        if (ctx.dryRun) changed++;
-        else {
-          const result = await this.renewOne(row, ctx.now, failures);
-          if (result !== 'skipped') changed++;
-          if (result === 'renewed') renewed++;
+    await forEachKeysetBatch(
+      { size: this.scheduler.batch, keyOf: byId },
+      (afterId, limit) => this.shops.findDueRenewals(afterId, dueBefore, limit),
+      async (rows) => {
+        for (const row of rows) {
+          if (ctx.dryRun) changed++;
+          else {
+            const result = await this.renewOne(row, ctx.now, failures);
+            if (result !== 'skipped') changed++;
+            if (result === 'renewed') renewed++;
+          }
         }
-      }
-      if (rows.length < BATCH) break;
-      afterId = rows[rows.length - 1].id;
-    }
+      },
+    );
     if (!ctx.dryRun && renewed > 0) await this.purchases.refreshNodeLists();
     if (failures.length > 0)
       throw new Error(

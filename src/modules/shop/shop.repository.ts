@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { toCents } from '../../common/money.js';
-import { databaseConfig } from '../../config/index.js';
 import { Bought, Shop, User } from '../../database/entities/index.js';
-import { databaseKind } from '../../database/typeorm.options.js';
+import { isMysql } from '../../database/dialect.js';
 import { PurchaseOutcome, PurchaseUser } from './purchase-rules.js';
 
 export interface LockedPurchaser extends PurchaseUser {
@@ -24,11 +22,7 @@ export type NewPlan = Omit<Shop, 'id'>;
 /** SQL of plans, purchase history and the account columns a purchase changes. */
 @Injectable()
 export class ShopRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(databaseConfig.KEY)
-    private readonly database: ConfigType<typeof databaseConfig>,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
@@ -79,8 +73,7 @@ export class ShopRepository {
         'u.money',
       ])
       .where('u.id = :userId', { userId });
-    if (databaseKind(this.database) === 'mysql')
-      qb.setLock('pessimistic_write');
+    if (isMysql(this.dataSource)) qb.setLock('pessimistic_write');
     const user = await qb.getOne();
     if (!user) return null;
     return {

@@ -1,24 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import {
+  USER_DELETING,
+  UserDeletingEvent,
+} from '../../common/events/domain-events.js';
 import type { StepContext } from '../../common/job-step.js';
 import { DAY_S, unixNow } from '../../common/time.js';
 import { schedulerConfig } from '../../config/index.js';
+import { forEachKeysetBatch } from '../../database/keyset.js';
 import {
   UserCondition,
   UserMaintenanceRepository,
   UserRules,
 } from './user-maintenance.repository.js';
-
-/**
- * Runs inside the deletion transaction, after the archive row and before the DELETE (the
- * scheduler passes the referral clawback here). The user module does not depend on referral.
- */
-export type BeforeUserDelete = (
-  manager: EntityManager,
-  userId: number,
-) => Promise<unknown>;
 
 interface DeletionRule {
   reason: string;
@@ -35,7 +32,8 @@ function rowToJson(row: Record<string, unknown>): string {
 /**
  * check 3: deletes accounts that match any switched-on rule, never admins. Per batch of ids,
  * one transaction: the rows are re-read (and locked on MySQL) under the same condition, copied
- * to `user_archive` as JSON, the hook runs, then they are deleted. Nothing is lost: the
+ * to `user_archive` as JSON, USER_DELETING is emitted per user (the referral clawback listens, in
+ * the same transaction), then they are deleted. Nothing is lost: the
  * archive and the delete commit together or not at all.
  */
 @Injectable()
@@ -47,6 +45,7 @@ export class UserDeletionService {
     private readonly config: ConfigType<typeof schedulerConfig>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: UserMaintenanceRepository,
+    private readonly events: EventEmitter2,
   ) {}
 
   /** The switched-on deletion rules at `now` (none when DELETE_USERS=false). */
@@ -99,10 +98,7 @@ export class UserDeletionService {
    * Deletes (or, in a dry run, counts) the accounts matching any rule. A user matching several
    * rules is counted and archived once, under the first rule's reason.
    */
-  async deleteAccounts(
-    ctx: StepContext,
-    beforeDelete?: BeforeUserDelete,
-  ): Promise<number> {
+  async deleteAccounts(ctx: StepContext): Promise<number> {
     const rules = this.rules(ctx.now);
     if (ctx.dryRun) {
       if (rules.length === 0) return 0;
@@ -113,8 +109,7 @@ export class UserDeletionService {
       return this.repo.count(any);
     }
     let deleted = 0;
-    for (const rule of rules)
-      deleted += await this.deleteMatching(rule, ctx, beforeDelete);
+    for (const rule of rules) deleted += await this.deleteMatching(rule, ctx);
     if (deleted > 0)
       this.logger.log(
         `Deleted ${deleted} account(s) (archived in user_archive)`,
@@ -125,23 +120,18 @@ export class UserDeletionService {
   private async deleteMatching(
     rule: DeletionRule,
     ctx: StepContext,
-    beforeDelete?: BeforeUserDelete,
   ): Promise<number> {
-    let afterId = 0;
     let deleted = 0;
-    for (;;) {
-      const ids = await this.repo.findIds(
-        rule.condition,
-        afterId,
-        this.config.batch,
-      );
-      if (ids.length === 0) return deleted;
-      afterId = ids[ids.length - 1];
-      deleted += await this.dataSource.transaction((manager) =>
-        this.archiveAndDelete(manager, rule, ids, ctx.now, beforeDelete),
-      );
-      if (ids.length < this.config.batch) return deleted;
-    }
+    await forEachKeysetBatch(
+      { size: this.config.batch, keyOf: (id: number) => id },
+      (afterId, limit) => this.repo.findIds(rule.condition, afterId, limit),
+      async (ids) => {
+        deleted += await this.dataSource.transaction((manager) =>
+          this.archiveAndDelete(manager, rule, ids, ctx.now),
+        );
+      },
+    );
+    return deleted;
   }
 
   private async archiveAndDelete(
@@ -149,7 +139,6 @@ export class UserDeletionService {
     rule: DeletionRule,
     ids: number[],
     now: Date,
-    beforeDelete?: BeforeUserDelete,
   ): Promise<number> {
     const rows = await this.repo.lockRowsForDeletion(
       manager,
@@ -169,7 +158,11 @@ export class UserDeletionService {
       })),
     );
     const doomed = rows.map((row) => Number(row.id));
-    if (beforeDelete) for (const id of doomed) await beforeDelete(manager, id);
+    for (const id of doomed)
+      await this.events.emitAsync(
+        USER_DELETING,
+        new UserDeletingEvent(manager, id, now),
+      );
     return this.repo.deleteIds(manager, doomed);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { isMysql } from '../../database/dialect.js';
 import { User, UserArchive } from '../../database/entities/index.js';
 
 /**
@@ -41,7 +42,7 @@ export class UserMaintenanceRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private get isMysql(): boolean {
-    return this.dataSource.options.type === 'mysql';
+    return isMysql(this.dataSource);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { StepContext } from '../../common/job-step.js';
 import { DAY_S, unixNow } from '../../common/time.js';
 import { schedulerConfig } from '../../config/index.js';
+import { byId, forEachKeysetBatch } from '../../database/keyset.js';
 import {
   TrafficSnapshotStore,
   type SnapshotKind,
@@ -76,39 +77,35 @@ export class UserTrafficGuardService {
       `Service suspended on ${localTime(ctx.now, this.config.timeZone)}: ` +
         `more than ${gb} GB of traffic ${w.label}.`,
     );
-    let afterId = 0;
     let changed = 0;
-    for (;;) {
-      const batch = await this.repo.findTrafficTotals(
-        candidates,
-        afterId,
-        this.config.batch,
-      );
-      if (batch.length === 0) break;
-      afterId = batch[batch.length - 1].id;
-      const previous = await this.snapshots.read(
-        w.kind,
-        batch.map((u) => u.id),
-      );
-      const offenders = batch
-        .filter(
-          (u, i) =>
-            previous[i] !== null &&
-            u.total - (previous[i] as number) > w.limitBytes,
-        )
-        .map((u) => u.id);
-      if (ctx.dryRun) {
-        changed += offenders.length;
-        continue;
-      }
-      changed += await this.repo.updateIds(disable, offenders);
-      await this.snapshots.write(
-        w.kind,
-        batch.map((u) => ({ userId: u.id, total: u.total })),
-        w.snapshotTtlS,
-      );
-      if (batch.length < this.config.batch) break;
-    }
+    await forEachKeysetBatch(
+      { size: this.config.batch, keyOf: byId },
+      (afterId, limit) =>
+        this.repo.findTrafficTotals(candidates, afterId, limit),
+      async (batch) => {
+        const previous = await this.snapshots.read(
+          w.kind,
+          batch.map((u) => u.id),
+        );
+        const offenders = batch
+          .filter(
+            (u, i) =>
+              previous[i] !== null &&
+              u.total - (previous[i] as number) > w.limitBytes,
+          )
+          .map((u) => u.id);
+        if (ctx.dryRun) {
+          changed += offenders.length;
+          return;
+        }
+        changed += await this.repo.updateIds(disable, offenders);
+        await this.snapshots.write(
+          w.kind,
+          batch.map((u) => ({ userId: u.id, total: u.total })),
+          w.snapshotTtlS,
+        );
+      },
+    );
     if (changed > 0 && !ctx.dryRun)
       this.logger.warn(
         `Traffic guard (${w.kind}) suspended ${changed} user(s)`,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Table, TableColumn, TableIndex, type QueryRunner } from 'typeorm';
+import { kindOfDriver } from '../../dialect.js';
 import type {
   ColumnKind,
   ColumnSpec,
@@ -38,10 +39,7 @@ const ZERO_VALUE: Record<ColumnKind, string | number> = {
 };
 
 export function dialectOf(queryRunner: QueryRunner): Dialect {
-  const type = queryRunner.dataSource.driver.options.type;
-  if (type === 'mysql' || type === 'mariadb') return 'mysql';
-  if (type === 'better-sqlite3') return 'sqlite';
-  throw new Error(`Unsupported database type for the Panel schema: ${type}`);
+  return kindOfDriver(queryRunner.dataSource.driver.options.type);
 }
 
 function sqlLiteral(value: string | number): string {
