@@ -8,7 +8,7 @@ import { createValidationPipe } from './common/http/validation.pipe.js';
 import { CONFIG_FACTORIES } from './config/index.js';
 import { validateEnvironment } from './config/env.validation.js';
 import { DatabaseModule } from './database/database.module.js';
-import { SeedModule } from './database/seeds/seed.module.js';
+import { SeedModule } from './cli/seeds/seed.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../app.module.js';
-import { DemoSeedService } from '../database/seeds/demo-seed.service.js';
+import { DemoSeedService } from './seeds/demo-seed.service.js';
 import { loadCliEnvironment, runCli } from './cli.util.js';
 
 /** `npm run seed`: creates the demo admin, node and plans on any migrated database, idempotently. */

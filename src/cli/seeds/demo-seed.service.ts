@@ -6,8 +6,8 @@ import { randomCode } from '../../common/random.js';
 import { appConfig, authConfig, databaseConfig } from '../../config/index.js';
 import { PasswordService } from '../../modules/auth/password.service.js';
 import { UserRepository } from '../../modules/user/user.repository.js';
-import { Shop, SsNode, User } from '../entities/index.js';
-import { databaseKind } from '../typeorm.options.js';
+import { Shop, SsNode, User } from '../../database/entities/index.js';
+import { databaseKind } from '../../database/typeorm.options.js';
 import { DEMO_ADMIN_EMAIL, DEMO_NODE, DEMO_PLANS } from './demo-data.js';
 
 export interface SeedReport {
