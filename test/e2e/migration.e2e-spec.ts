@@ -226,9 +226,11 @@ describe('AdoptLegacySchema migration', () => {
       expect(await schemaSnapshot(qr)).toEqual(before);
 
       await qr.query(`DELETE FROM ${ds.driver.escape('panel_migrations')}`);
+      // Every migration runs again, and each is idempotent.
       const rerun = await ds.runMigrations();
       expect(rerun.map((m) => m.name)).toEqual([
         'AdoptLegacySchema1732300000000',
+        'SubscriptionLink1732400000000',
       ]);
       expect(await schemaSnapshot(qr)).toEqual(before);
     });
