@@ -8,6 +8,8 @@ export default async () => {
       await import('./modules/node-api/dto/agent-report.dto.js'),
     ['./modules/payment/dto/order.dto.js']:
       await import('./modules/payment/dto/order.dto.js'),
+    ['./modules/payment/dto/admin-callbacks.dto.js']:
+      await import('./modules/payment/dto/admin-callbacks.dto.js'),
     ['./modules/shop/dto/shop-response.dto.js']:
       await import('./modules/shop/dto/shop-response.dto.js'),
     ['./modules/shop/plan-content.js']:
@@ -586,6 +588,13 @@ export default async () => {
                 nullable: true,
                 description: 'Where to pay; null for the manual gateway.',
               },
+              qr_code: {
+                required: true,
+                type: () => String,
+                nullable: true,
+                description:
+                  "The QR code's content to show (Alipay face-to-face); null otherwise.",
+              },
             },
             OrderItemDto: {
               id: { required: true, type: () => Number },
@@ -624,6 +633,37 @@ export default async () => {
                 nullable: true,
                 description:
                   'Null when the gateway has no online payment (manual: an admin confirms it).',
+              },
+              qr_code: {
+                required: true,
+                type: () => String,
+                nullable: true,
+                description:
+                  "The QR code's content to show (Alipay face-to-face); null otherwise.",
+              },
+            },
+            GatewayInfoDto: {
+              name: { required: true, type: () => String },
+              currency: {
+                required: true,
+                type: () => String,
+                nullable: true,
+                description:
+                  'ISO 4217 code the order is charged in; null for the manual gateway.',
+              },
+              min: {
+                required: true,
+                type: () => Number,
+                description: 'Smallest and largest top-up.',
+              },
+              max: { required: true, type: () => Number },
+            },
+            GatewayListDto: {
+              gateways: {
+                required: true,
+                type: () => [
+                  t['./modules/payment/dto/order.dto.js'].GatewayInfoDto,
+                ],
               },
             },
             DebugConfirmedDto: {
@@ -688,6 +728,70 @@ export default async () => {
                 type: () => Number,
                 nullable: true,
               },
+            },
+          },
+        ],
+        [
+          import('./modules/payment/dto/admin-callbacks.dto.js'),
+          {
+            AdminCallbacksQuery: {
+              gateway: {
+                required: false,
+                type: () => String,
+                maxLength: 32,
+                pattern: '^[a-z0-9_-]+$',
+              },
+              outcome: { required: false, type: () => String },
+              order_id: { required: false, type: () => Number, minimum: 1 },
+            },
+            AdminCallbackDto: {
+              id: { required: true, type: () => Number },
+              gateway: { required: true, type: () => String },
+              source: {
+                required: true,
+                type: () => String,
+                description: '`notify` or `reconcile`.',
+              },
+              order_id: { required: true, type: () => Number, nullable: true },
+              tradeno: { required: true, type: () => String, nullable: true },
+              outcome: { required: true, type: () => String },
+              reason: { required: true, type: () => String, nullable: true },
+              amount: {
+                required: true,
+                type: () => Number,
+                nullable: true,
+                description: 'The amount the callback claimed, in `currency`.',
+              },
+              currency: { required: true, type: () => String, nullable: true },
+              reference: { required: true, type: () => String, nullable: true },
+              detail: {
+                required: true,
+                type: 'object',
+                additionalProperties: { type: 'string' },
+                nullable: true,
+                description:
+                  'Gateway specifics (BEPUSDT: actual_amount, block_transaction_id).',
+              },
+              created_at: {
+                required: true,
+                type: () => Number,
+                description: 'Unix seconds.',
+              },
+            },
+            AdminCallbackListDto: {
+              callbacks: {
+                required: true,
+                type: () => [
+                  t['./modules/payment/dto/admin-callbacks.dto.js']
+                    .AdminCallbackDto,
+                ],
+              },
+              count: { required: true, type: () => Number },
+            },
+            ReconcileSummaryDto: {
+              asked: { required: true, type: () => Number },
+              credited: { required: true, type: () => Number },
+              failed: { required: true, type: () => Number },
             },
           },
         ],
@@ -1323,6 +1427,25 @@ export default async () => {
           },
         ],
         [
+          import('./modules/payment/payment-callback-admin.controller.js'),
+          {
+            PaymentCallbackAdminController: {
+              list: {
+                summary:
+                  'Every callback attempt, newest first, by gateway, outcome or order.',
+                type: t['./modules/payment/dto/admin-callbacks.dto.js']
+                  .AdminCallbackListDto,
+              },
+              reconcile: {
+                summary:
+                  'Asks the gateways about recent unpaid orders now and credits those paid.',
+                type: t['./modules/payment/dto/admin-callbacks.dto.js']
+                  .ReconcileSummaryDto,
+              },
+            },
+          },
+        ],
+        [
           import('./modules/payment/payment-notify.controller.js'),
           { PaymentNotifyController: { notifyGet: {}, notifyPost: {} } },
         ],
@@ -1335,6 +1458,10 @@ export default async () => {
                   'A top-up order on an enabled gateway, with the URL to pay it.',
                 type: t['./modules/payment/dto/order.dto.js'].CreatedOrderDto,
               },
+              gateways: {
+                summary: 'The enabled gateways: name, currency, top-up bounds.',
+                type: t['./modules/payment/dto/order.dto.js'].GatewayListDto,
+              },
               orders: {
                 type: t['./modules/payment/dto/order.dto.js'].OrderListDto,
               },
@@ -1343,7 +1470,7 @@ export default async () => {
               },
               checkout: {
                 summary:
-                  "302 to the gateway's pay page; gateways without one (manual) answer with data.",
+                  "302 to the gateway's pay page; QR gateways and those without a page (manual) answer with data.",
               },
             },
           },

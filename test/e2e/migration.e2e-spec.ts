@@ -1,6 +1,8 @@
 import { DataSource, type QueryRunner, type TableColumn } from 'typeorm';
 import { User } from '../../src/database/entities/index.js';
 import { AdoptLegacySchema1732300000000 } from '../../src/database/migrations/1732300000000-AdoptLegacySchema.js';
+import { PaymentGateways1732516000000 } from '../../src/database/migrations/1732516000000-PaymentGateways.js';
+import { ALL_MIGRATIONS } from '../../src/database/migrations/index.js';
 import { moneyTransformer } from '../../src/database/transformers.js';
 import {
   createScratchDatabase,
@@ -57,8 +59,11 @@ const UUID_RE =
   /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** Everything that describes the schema of the contract's tables, in a comparable form. */
-async function schemaSnapshot(qr: QueryRunner): Promise<unknown> {
-  const tables = await qr.getTables(TABLES);
+async function schemaSnapshot(
+  qr: QueryRunner,
+  names: string[] = TABLES,
+): Promise<unknown> {
+  const tables = await qr.getTables(names);
   return tables
     .map((t) => ({
       name: t.name,
@@ -227,9 +232,10 @@ describe('AdoptLegacySchema migration', () => {
 
       await qr.query(`DELETE FROM ${ds.driver.escape('panel_migrations')}`);
       const rerun = await ds.runMigrations();
-      expect(rerun.map((m) => m.name)).toEqual([
-        'AdoptLegacySchema1732300000000',
-      ]);
+      // Every migration runs again without the table and, being additive, changes nothing.
+      expect(rerun.map((m) => m.name)).toEqual(
+        ALL_MIGRATIONS.map((M) => new M().name),
+      );
       expect(await schemaSnapshot(qr)).toEqual(before);
     });
 
@@ -523,5 +529,48 @@ describe('AdoptLegacySchema migration', () => {
       });
       expect(read.uuid).toMatch(UUID_RE);
     });
+  });
+});
+
+describe('PaymentGateways migration (payment_checkout, payment_callback)', () => {
+  let db: ScratchDatabase;
+  let ds: DataSource;
+  let qr: QueryRunner;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase();
+    ds = await openDataSource(db);
+    await ds.runMigrations();
+    qr = ds.createQueryRunner();
+  });
+  afterAll(async () => {
+    await qr?.release();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('creates both tables, one checkout per order, on this database kind', async () => {
+    for (const table of ['payment_checkout', 'payment_callback'])
+      expect([table, await qr.hasTable(table)]).toEqual([table, true]);
+    const index = await findIndex(
+      qr,
+      'payment_checkout',
+      'uq_payment_checkout_paylist',
+    );
+    expect(index && ('isUnique' in index ? index.isUnique : true)).toBe(true);
+  });
+
+  it('is additive: up() again changes nothing; down() drops only its tables and up() brings them back', async () => {
+    const all = [...TABLES, 'payment_checkout', 'payment_callback'];
+    const before = await schemaSnapshot(qr, all);
+    const migration = new PaymentGateways1732516000000();
+    await migration.up(qr);
+    expect(await schemaSnapshot(qr, all)).toEqual(before);
+    await migration.down(qr);
+    expect(await qr.hasTable('payment_callback')).toBe(false);
+    expect(await qr.hasTable('payment_checkout')).toBe(false);
+    expect(await qr.hasTable('paylist')).toBe(true);
+    await migration.up(qr);
+    expect(await schemaSnapshot(qr, all)).toEqual(before);
   });
 });
