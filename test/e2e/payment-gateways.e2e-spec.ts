@@ -167,6 +167,31 @@ describe('payment gateways (e2e: Stripe, Alipay F2F, BEPUSDT, epay against local
       ).toHaveLength(1);
     });
 
+    it('a gateway outage at creation answers 502 and charges nothing; checkout starts the session later', async () => {
+      const user = await signUp(t);
+      fake.failNext = 2; // the SDK retries once
+      const res = await t
+        .http()
+        .post(`${API}/payment/create`)
+        .set(user.auth)
+        .send({ total: 8, gateway: 'stripe' })
+        .expect(502);
+      expect(res.body).toMatchObject({ ret: 0, code: 'GATEWAY_FAILED' });
+      const [row] = await t.dataSource
+        .getRepository(Paylist)
+        .findBy({ userid: user.id });
+      expect(row).toMatchObject({ status: 0, gateway: 'stripe' });
+      const redirect = await t
+        .http()
+        .get(`${API}/payment/checkout/${row.id}`)
+        .set(user.auth)
+        .expect(302);
+      const session = [...fake.stripeSessions.values()].find(
+        (s) => s.client_reference_id === row.tradeno,
+      );
+      expect(redirect.headers.location).toBe(session!.url);
+    });
+
     it('a webhook built with the package helper credits the order (POST, and GET with the body)', async () => {
       const user = await signUp(t);
       const a = await createOrder(t, user, '5.00', 'stripe');

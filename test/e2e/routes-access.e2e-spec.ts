@@ -50,6 +50,9 @@ describe('every registered route enforces its access level (e2e)', () => {
       'POST /app/api/v0/user/buy',
       'POST /app/api/v0/payment/create',
       'POST /app/api/v0/payment/debug/confirm',
+      'GET /app/api/v0/payment/gateways',
+      'GET /app/api/v0/admin/payment/callbacks',
+      'POST /app/api/v0/admin/payment/reconcile',
       'GET /mod_mu/users',
       'POST /mod_mu/users/traffic',
       ...['config', 'user', 'push', 'alive', 'alivelist', 'status'].flatMap(

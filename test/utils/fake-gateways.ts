@@ -58,6 +58,8 @@ export class FakeGateways {
   readonly bepusdtOrders = new Map<string, FakeBepusdtOrder>();
   /** Requests refused for a bad signature or key (must stay 0). */
   badRequests = 0;
+  /** Answer the next N requests with a 503, as a gateway in an outage does. */
+  failNext = 0;
   private server?: Server;
   private seq = 0;
 
@@ -92,6 +94,12 @@ export class FakeGateways {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(text);
     };
+    if (this.failNext > 0) {
+      this.failNext--;
+      return send(503, {
+        error: { type: 'api_error', message: 'unavailable' },
+      });
+    }
     try {
       if (url.pathname.startsWith('/v1/'))
         return this.stripe(req, url, body, send);
