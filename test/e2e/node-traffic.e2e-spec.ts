@@ -11,6 +11,7 @@ import {
   muQuery,
 } from '../factories/node.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { itOnMysql } from '../utils/modes.js';
 
 type Entry = { user_id: number; u: number; d: number };
 
@@ -38,57 +39,61 @@ describe('node API: traffic ingestion (e2e)', () => {
     (await t.dataSource.getRepository(SsNode).findOneByOrFail({ id: nodeId }))
       .nodeBandwidth;
 
-  it('32 concurrent reporters × 50 reports: exact sums with the rate applied, raw bytes to the node', async () => {
-    const node = await createNode(t.dataSource, { trafficRate: 1.5 });
-    const people = await Promise.all(
-      Array.from({ length: 12 }, () => createNodeUser(t.dataSource)),
-    );
-    const REPORTERS = 32;
-    const REPORTS = 50;
-    const expected = new Map(people.map((p) => [p.id, { u: 0, d: 0 }]));
-    let raw = 0;
-    const bodies: Entry[][][] = [];
-    for (let r = 0; r < REPORTERS; r++) {
-      bodies.push([]);
-      for (let k = 0; k < REPORTS; k++) {
-        // Every body differs (no dedup), even byte counts keep ×1.5 exact.
-        const seq = r * REPORTS + k + 1;
-        const data = people.map((p, i) => ({
-          user_id: p.id,
-          u: 2 * seq,
-          d: 2 * (i + 1) * seq,
-        }));
-        bodies[r].push(data);
-        for (const e of data) {
-          const sum = expected.get(e.user_id)!;
-          sum.u += e.u * 1.5;
-          sum.d += e.d * 1.5;
-          raw += e.u + e.d;
+  itOnMysql(
+    '32 concurrent reporters × 50 reports: exact sums with the rate applied, raw bytes to the node',
+    async () => {
+      const node = await createNode(t.dataSource, { trafficRate: 1.5 });
+      const people = await Promise.all(
+        Array.from({ length: 12 }, () => createNodeUser(t.dataSource)),
+      );
+      const REPORTERS = 32;
+      const REPORTS = 50;
+      const expected = new Map(people.map((p) => [p.id, { u: 0, d: 0 }]));
+      let raw = 0;
+      const bodies: Entry[][][] = [];
+      for (let r = 0; r < REPORTERS; r++) {
+        bodies.push([]);
+        for (let k = 0; k < REPORTS; k++) {
+          // Every body differs (no dedup), even byte counts keep ×1.5 exact.
+          const seq = r * REPORTS + k + 1;
+          const data = people.map((p, i) => ({
+            user_id: p.id,
+            u: 2 * seq,
+            d: 2 * (i + 1) * seq,
+          }));
+          bodies[r].push(data);
+          for (const e of data) {
+            const sum = expected.get(e.user_id)!;
+            sum.u += e.u * 1.5;
+            sum.d += e.d * 1.5;
+            raw += e.u + e.d;
+          }
         }
       }
-    }
-    await Promise.all(
-      bodies.map(async (reports) => {
-        for (const data of reports) {
-          const res = await post(node.id, data);
-          expect(res.status).toBe(200);
-          expect(res.body).toEqual({ ret: 1, msg: 'ok' });
-        }
-      }),
-    );
-    for (const row of await users(people.map((p) => p.id))) {
-      expect({ id: row.id, u: row.u, d: row.d }).toEqual({
-        id: row.id,
-        ...expected.get(row.id),
-      });
-    }
-    expect(await bandwidth(node.id)).toBe(raw);
-    expect(
-      await t.dataSource
-        .getRepository(TrafficReport)
-        .count({ where: { nodeId: node.id } }),
-    ).toBe(REPORTERS * REPORTS);
-  }, 180_000);
+      await Promise.all(
+        bodies.map(async (reports) => {
+          for (const data of reports) {
+            const res = await post(node.id, data);
+            expect(res.status).toBe(200);
+            expect(res.body).toEqual({ ret: 1, msg: 'ok' });
+          }
+        }),
+      );
+      for (const row of await users(people.map((p) => p.id))) {
+        expect({ id: row.id, u: row.u, d: row.d }).toEqual({
+          id: row.id,
+          ...expected.get(row.id),
+        });
+      }
+      expect(await bandwidth(node.id)).toBe(raw);
+      expect(
+        await t.dataSource
+          .getRepository(TrafficReport)
+          .count({ where: { nodeId: node.id } }),
+      ).toBe(REPORTERS * REPORTS);
+    },
+    180_000,
+  );
 
   it('an identical re-send (also concurrent) is acknowledged and not applied; after the window it counts again', async () => {
     const node = await createNode(t.dataSource);

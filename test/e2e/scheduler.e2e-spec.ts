@@ -42,6 +42,7 @@ import {
   SignedInUser,
 } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { describeWithRedis } from '../utils/modes.js';
 
 const GB = 1024 ** 3;
 const DAY_S = 86_400;
@@ -978,8 +979,7 @@ describe('scheduler jobs (e2e)', () => {
  * REDIS_URL each instance has its own in-memory lock (the embedded mode is one process), so
  * this only runs against Redis.
  */
-const withRedis = process.env.REDIS_URL ? describe : describe.skip;
-withRedis('scheduler across two instances (Redis lock)', () => {
+describeWithRedis('scheduler across two instances (Redis lock)', () => {
   let first: TestApp;
   let second: TestApp;
 
