@@ -1,4 +1,4 @@
-import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
+import { JobRunnerService } from '../../src/modules/scheduler/job-runner.service.js';
 import {
   createNode,
   createNodeUser,
@@ -174,22 +174,26 @@ describe('ops: /metrics (e2e)', () => {
     ).toBeCloseTo(10, 6);
   });
 
-  it('job metrics move through the service other modules inject', async () => {
-    const metrics = t.app.get(MetricsService);
-    metrics.jobRuns.inc({ job: 'expire-orders', status: 'ok' });
-    metrics.jobLastSuccess.set({ job: 'expire-orders' }, 1_700_000_000);
-    const text = await scrape();
+  it('a real job run moves the job metrics; a dry run does not', async () => {
+    const runner = t.app.get(JobRunnerService);
+    const runs = (text: string) =>
+      sample(text, 'panel_job_runs_total', { job: 'check', status: 'ok' });
+    const before = await scrape();
+
+    const dry = await runner.run('check', { dryRun: true, trigger: 'manual' });
+    expect(dry.status).toBe('ok');
+    const afterDry = await scrape();
+    expect(runs(afterDry) - runs(before)).toBe(0);
+
+    const real = await runner.run('check', { trigger: 'manual' });
+    expect(real.status).toBe('ok');
+    const after = await scrape();
+    expect(runs(after) - runs(before)).toBe(1);
     expect(
-      sample(text, 'panel_job_runs_total', {
-        job: 'expire-orders',
-        status: 'ok',
+      sample(after, 'panel_job_last_success_timestamp_seconds', {
+        job: 'check',
       }),
-    ).toBe(1);
-    expect(
-      sample(text, 'panel_job_last_success_timestamp_seconds', {
-        job: 'expire-orders',
-      }),
-    ).toBe(1_700_000_000);
+    ).toBe(real.finished_at);
   });
 
   it('gives every app instance its own registry', async () => {
