@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { EntitySubscriberInterface } from 'typeorm';
 import {
   SsNode,
@@ -10,6 +11,7 @@ import {
   createNodeUser,
   muQuery,
 } from '../factories/node.factory.js';
+import { NodeRepository } from '../../src/modules/node/node.repository.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
 import { itOnMysql } from '../utils/modes.js';
 
@@ -126,6 +128,42 @@ describe('node API: traffic ingestion (e2e)', () => {
     [row] = await users([a.id]);
     expect([row.u, row.d]).toEqual([30, 60]);
     expect(await bandwidth(node.id)).toBe(60);
+  });
+
+  it('a report failing midway leaves nothing applied, and its re-send then counts once', async () => {
+    const node = await createNode(t.dataSource);
+    const [a, b] = [
+      await createNodeUser(t.dataSource),
+      await createNodeUser(t.dataSource),
+    ];
+    const data = [
+      { user_id: a.id, u: 100, d: 200 },
+      { user_id: b.id, u: 300, d: 400 },
+    ];
+    // After the claim and the users' increments, before the node's bandwidth.
+    const fail = jest
+      .spyOn(t.app.get(NodeRepository), 'addBandwidth')
+      .mockRejectedValueOnce(new Error('injected failure'));
+    await post(node.id, data).expect(500);
+    expect(fail).toHaveBeenCalledTimes(1);
+    expect((await users([a.id, b.id])).map((r) => [r.u, r.d])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(await bandwidth(node.id)).toBe(0);
+    expect(
+      await t.dataSource
+        .getRepository(TrafficReport)
+        .countBy({ nodeId: node.id }),
+    ).toBe(0);
+
+    // The agent resends the failed report: applied once, not refused as a duplicate.
+    await post(node.id, data).expect(200, { ret: 1, msg: 'ok' });
+    expect((await users([a.id, b.id])).map((r) => [r.u, r.d])).toEqual([
+      [100, 200],
+      [300, 400],
+    ]);
+    expect(await bandwidth(node.id)).toBe(1000);
   });
 
   it('a report naming a deleted user still credits the others and counts the skip', async () => {
