@@ -6,6 +6,7 @@ import {
   createScratchDatabase,
   type ScratchDatabase,
 } from '../utils/test-database.js';
+import { itOnMysql } from '../utils/modes.js';
 
 /** data-model.md's table list, written out: the contract, not derived from the code. */
 const TABLES = [
@@ -189,8 +190,8 @@ describe('AdoptLegacySchema migration', () => {
       }
     });
 
-    it('creates InnoDB utf8mb4 tables on MySQL', async () => {
-      if (db.kind !== 'mysql') return;
+    itOnMysql('creates InnoDB utf8mb4 tables on MySQL', async () => {
+      expect(db.kind).toBe('mysql');
       const tables: Array<{
         TABLE_NAME: string;
         ENGINE: string;

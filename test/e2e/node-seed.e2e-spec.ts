@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { SsNode } from '../../src/database/entities/index.js';
 import { NodeCacheService } from '../../src/modules/node-api/node-cache.service.js';
 import { NodeStateService } from '../../src/modules/node/node-state.service.js';
@@ -9,6 +10,7 @@ import {
 } from '../factories/node.factory.js';
 import { signUp, updateUser } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { itWithRedis, itWithoutRedis } from '../utils/modes.js';
 
 const KEY = { Key: MU_KEY };
 
@@ -163,7 +165,6 @@ describe('node API: seed /app/api/v0/node routes (e2e)', () => {
       load: '0.25',
       at: row.nodeHeartbeat,
     });
-    await expectTtl(`node:${node.id}:online`, 300);
   });
 
   it('POST /node/heartbeat: heartbeat in the database, stats in Redis (TTL 180 s)', async () => {
@@ -193,7 +194,6 @@ describe('node API: seed /app/api/v0/node routes (e2e)', () => {
       memory_usage: 45.2,
       network_speed: 100.5,
     });
-    await expectTtl(`node:${node.id}:stats`, 180);
   });
 
   it('GET /node/info/:id: the node config and its online status', async () => {
@@ -301,11 +301,72 @@ describe('node API: seed /app/api/v0/node routes (e2e)', () => {
     }
   });
 
-  async function expectTtl(key: string, ttl: number): Promise<void> {
-    const redis = t.app.get(RedisService);
-    if (!redis.client) return; // embedded mode: in-process map with the same TTL
-    const left = await redis.client.ttl(key);
-    expect(left).toBeGreaterThan(ttl - 5);
-    expect(left).toBeLessThanOrEqual(ttl);
+  /** One online report and one heartbeat for a fresh node: both snapshots written. */
+  async function reportOnlineAndStats(): Promise<number> {
+    const node = await createNode(t.dataSource);
+    await t
+      .http()
+      .post(`${API}/node/online`)
+      .set(KEY)
+      .send({ node_id: node.id, online: 3, load: '0.5' })
+      .expect(200);
+    await t
+      .http()
+      .post(`${API}/node/heartbeat`)
+      .set(KEY)
+      .send({
+        node_id: node.id,
+        cpu_load: 1,
+        memory_usage: 2,
+        network_speed: 3,
+      })
+      .expect(200);
+    return node.id;
   }
+
+  itWithRedis(
+    'the online and stats snapshots carry their TTLs in Redis (300 s, 180 s)',
+    async () => {
+      const nodeId = await reportOnlineAndStats();
+      const redis = t.app.get(RedisService);
+      for (const [key, ttl] of [
+        [`node:${nodeId}:online`, 300],
+        [`node:${nodeId}:stats`, 180],
+      ] as const) {
+        const left = await redis.client!.ttl(key);
+        expect([key, left > ttl - 5 && left <= ttl]).toEqual([key, true]);
+      }
+    },
+  );
+
+  itWithoutRedis(
+    'in memory the stats snapshot expires after 180 s and the online one after 300 s',
+    async () => {
+      const nodeId = await reportOnlineAndStats();
+      const state = t.app.get(NodeStateService);
+      const start = Date.now();
+      const at = (s: number) =>
+        jest.spyOn(Date, 'now').mockReturnValue(start + s * 1000);
+      try {
+        at(175);
+        let live = await state.liveState(nodeId);
+        expect([live.online !== null, live.stats !== null]).toEqual([
+          true,
+          true,
+        ]);
+        at(185);
+        live = await state.liveState(nodeId);
+        expect([live.online !== null, live.stats !== null]).toEqual([
+          true,
+          false,
+        ]);
+        at(295);
+        expect((await state.liveState(nodeId)).online).not.toBeNull();
+        at(305);
+        expect((await state.liveState(nodeId)).online).toBeNull();
+      } finally {
+        jest.restoreAllMocks();
+      }
+    },
+  );
 });

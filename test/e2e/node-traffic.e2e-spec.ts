@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { EntitySubscriberInterface } from 'typeorm';
 import {
   SsNode,
@@ -10,7 +11,9 @@ import {
   createNodeUser,
   muQuery,
 } from '../factories/node.factory.js';
+import { NodeRepository } from '../../src/modules/node/node.repository.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { itOnMysql } from '../utils/modes.js';
 
 type Entry = { user_id: number; u: number; d: number };
 
@@ -38,57 +41,61 @@ describe('node API: traffic ingestion (e2e)', () => {
     (await t.dataSource.getRepository(SsNode).findOneByOrFail({ id: nodeId }))
       .nodeBandwidth;
 
-  it('32 concurrent reporters × 50 reports: exact sums with the rate applied, raw bytes to the node', async () => {
-    const node = await createNode(t.dataSource, { trafficRate: 1.5 });
-    const people = await Promise.all(
-      Array.from({ length: 12 }, () => createNodeUser(t.dataSource)),
-    );
-    const REPORTERS = 32;
-    const REPORTS = 50;
-    const expected = new Map(people.map((p) => [p.id, { u: 0, d: 0 }]));
-    let raw = 0;
-    const bodies: Entry[][][] = [];
-    for (let r = 0; r < REPORTERS; r++) {
-      bodies.push([]);
-      for (let k = 0; k < REPORTS; k++) {
-        // Every body differs (no dedup), even byte counts keep ×1.5 exact.
-        const seq = r * REPORTS + k + 1;
-        const data = people.map((p, i) => ({
-          user_id: p.id,
-          u: 2 * seq,
-          d: 2 * (i + 1) * seq,
-        }));
-        bodies[r].push(data);
-        for (const e of data) {
-          const sum = expected.get(e.user_id)!;
-          sum.u += e.u * 1.5;
-          sum.d += e.d * 1.5;
-          raw += e.u + e.d;
+  itOnMysql(
+    '32 concurrent reporters × 50 reports: exact sums with the rate applied, raw bytes to the node',
+    async () => {
+      const node = await createNode(t.dataSource, { trafficRate: 1.5 });
+      const people = await Promise.all(
+        Array.from({ length: 12 }, () => createNodeUser(t.dataSource)),
+      );
+      const REPORTERS = 32;
+      const REPORTS = 50;
+      const expected = new Map(people.map((p) => [p.id, { u: 0, d: 0 }]));
+      let raw = 0;
+      const bodies: Entry[][][] = [];
+      for (let r = 0; r < REPORTERS; r++) {
+        bodies.push([]);
+        for (let k = 0; k < REPORTS; k++) {
+          // Every body differs (no dedup), even byte counts keep ×1.5 exact.
+          const seq = r * REPORTS + k + 1;
+          const data = people.map((p, i) => ({
+            user_id: p.id,
+            u: 2 * seq,
+            d: 2 * (i + 1) * seq,
+          }));
+          bodies[r].push(data);
+          for (const e of data) {
+            const sum = expected.get(e.user_id)!;
+            sum.u += e.u * 1.5;
+            sum.d += e.d * 1.5;
+            raw += e.u + e.d;
+          }
         }
       }
-    }
-    await Promise.all(
-      bodies.map(async (reports) => {
-        for (const data of reports) {
-          const res = await post(node.id, data);
-          expect(res.status).toBe(200);
-          expect(res.body).toEqual({ ret: 1, msg: 'ok' });
-        }
-      }),
-    );
-    for (const row of await users(people.map((p) => p.id))) {
-      expect({ id: row.id, u: row.u, d: row.d }).toEqual({
-        id: row.id,
-        ...expected.get(row.id),
-      });
-    }
-    expect(await bandwidth(node.id)).toBe(raw);
-    expect(
-      await t.dataSource
-        .getRepository(TrafficReport)
-        .count({ where: { nodeId: node.id } }),
-    ).toBe(REPORTERS * REPORTS);
-  }, 180_000);
+      await Promise.all(
+        bodies.map(async (reports) => {
+          for (const data of reports) {
+            const res = await post(node.id, data);
+            expect(res.status).toBe(200);
+            expect(res.body).toEqual({ ret: 1, msg: 'ok' });
+          }
+        }),
+      );
+      for (const row of await users(people.map((p) => p.id))) {
+        expect({ id: row.id, u: row.u, d: row.d }).toEqual({
+          id: row.id,
+          ...expected.get(row.id),
+        });
+      }
+      expect(await bandwidth(node.id)).toBe(raw);
+      expect(
+        await t.dataSource
+          .getRepository(TrafficReport)
+          .count({ where: { nodeId: node.id } }),
+      ).toBe(REPORTERS * REPORTS);
+    },
+    180_000,
+  );
 
   it('an identical re-send (also concurrent) is acknowledged and not applied; after the window it counts again', async () => {
     const node = await createNode(t.dataSource);
@@ -121,6 +128,42 @@ describe('node API: traffic ingestion (e2e)', () => {
     [row] = await users([a.id]);
     expect([row.u, row.d]).toEqual([30, 60]);
     expect(await bandwidth(node.id)).toBe(60);
+  });
+
+  it('a report failing midway leaves nothing applied, and its re-send then counts once', async () => {
+    const node = await createNode(t.dataSource);
+    const [a, b] = [
+      await createNodeUser(t.dataSource),
+      await createNodeUser(t.dataSource),
+    ];
+    const data = [
+      { user_id: a.id, u: 100, d: 200 },
+      { user_id: b.id, u: 300, d: 400 },
+    ];
+    // After the claim and the users' increments, before the node's bandwidth.
+    const fail = jest
+      .spyOn(t.app.get(NodeRepository), 'addBandwidth')
+      .mockRejectedValueOnce(new Error('injected failure'));
+    await post(node.id, data).expect(500);
+    expect(fail).toHaveBeenCalledTimes(1);
+    expect((await users([a.id, b.id])).map((r) => [r.u, r.d])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(await bandwidth(node.id)).toBe(0);
+    expect(
+      await t.dataSource
+        .getRepository(TrafficReport)
+        .countBy({ nodeId: node.id }),
+    ).toBe(0);
+
+    // The agent resends the failed report: applied once, not refused as a duplicate.
+    await post(node.id, data).expect(200, { ret: 1, msg: 'ok' });
+    expect((await users([a.id, b.id])).map((r) => [r.u, r.d])).toEqual([
+      [100, 200],
+      [300, 400],
+    ]);
+    expect(await bandwidth(node.id)).toBe(1000);
   });
 
   it('a report naming a deleted user still credits the others and counts the skip', async () => {

@@ -21,15 +21,13 @@ import {
   V2BX_ALIVE,
   V2BX_USERS,
 } from '../utils/uniproxy-agents.js';
+import { itOnMysql } from '../utils/modes.js';
 
 const TROJAN = {
   sort: 14,
   server: 'tj.example.com',
   customConfig: JSON.stringify({ offset_port_node: '443' }),
 };
-
-/** Real row-lock concurrency needs MariaDB/MySQL; SQLite serialises every writer. */
-const itConcurrent = process.env.DATABASE_URL ? it : it.skip;
 
 describe('node API: UniProxy reports — push, alive, alivelist, status, msgpack (e2e)', () => {
   let t: TestApp;
@@ -153,7 +151,7 @@ describe('node API: UniProxy reports — push, alive, alivelist, status, msgpack
       });
   });
 
-  itConcurrent(
+  itOnMysql(
     '32 concurrent reporters × 50 pushes, mixed with /mod_mu reports for the same users: exact sums, nothing lost or doubled',
     async () => {
       const node = await createNode(t.dataSource, {

@@ -1,4 +1,4 @@
-import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
+import { JobRunnerService } from '../../src/modules/scheduler/job-runner.service.js';
 import {
   createNode,
   createNodeUser,
@@ -7,6 +7,7 @@ import {
 import { createOrder, setRefBy } from '../factories/payment.factory.js';
 import { signUp } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { itOnMysql, itOnSqlite } from '../utils/modes.js';
 
 /** The value of one sample line of the exposition (`name{labels} value`), 0 when absent. */
 function sample(
@@ -106,19 +107,24 @@ describe('ops: /metrics (e2e)', () => {
     }
   });
 
-  it('reports MySQL pool use (only where a pool exists)', async () => {
+  itOnMysql('reports MySQL pool use', async () => {
     const text = await scrape();
-    if (process.env.DATABASE_URL) {
-      expect(sample(text, 'panel_db_pool_connections', { state: 'max' })).toBe(
-        10,
-      );
-      expect(
-        sample(text, 'panel_db_pool_connections', { state: 'open' }),
-      ).toBeGreaterThanOrEqual(1);
-    } else {
-      expect(text).not.toContain('panel_db_pool_connections{');
-    }
+    expect(sample(text, 'panel_db_pool_connections', { state: 'max' })).toBe(
+      10,
+    );
+    expect(
+      sample(text, 'panel_db_pool_connections', { state: 'open' }),
+    ).toBeGreaterThanOrEqual(1);
   });
+
+  itOnSqlite(
+    'reports no pool samples on SQLite (there is no pool)',
+    async () => {
+      const text = await scrape();
+      expect(text).toContain('# TYPE panel_db_pool_connections ');
+      expect(text).not.toContain('panel_db_pool_connections{');
+    },
+  );
 
   it('traffic counters move when a node report is ingested, and a repeated report counts as deduplicated', async () => {
     const node = await createNode(t.dataSource);
@@ -168,22 +174,26 @@ describe('ops: /metrics (e2e)', () => {
     ).toBeCloseTo(10, 6);
   });
 
-  it('job metrics move through the service other modules inject', async () => {
-    const metrics = t.app.get(MetricsService);
-    metrics.jobRuns.inc({ job: 'expire-orders', status: 'ok' });
-    metrics.jobLastSuccess.set({ job: 'expire-orders' }, 1_700_000_000);
-    const text = await scrape();
+  it('a real job run moves the job metrics; a dry run does not', async () => {
+    const runner = t.app.get(JobRunnerService);
+    const runs = (text: string) =>
+      sample(text, 'panel_job_runs_total', { job: 'check', status: 'ok' });
+    const before = await scrape();
+
+    const dry = await runner.run('check', { dryRun: true, trigger: 'manual' });
+    expect(dry.status).toBe('ok');
+    const afterDry = await scrape();
+    expect(runs(afterDry) - runs(before)).toBe(0);
+
+    const real = await runner.run('check', { trigger: 'manual' });
+    expect(real.status).toBe('ok');
+    const after = await scrape();
+    expect(runs(after) - runs(before)).toBe(1);
     expect(
-      sample(text, 'panel_job_runs_total', {
-        job: 'expire-orders',
-        status: 'ok',
+      sample(after, 'panel_job_last_success_timestamp_seconds', {
+        job: 'check',
       }),
-    ).toBe(1);
-    expect(
-      sample(text, 'panel_job_last_success_timestamp_seconds', {
-        job: 'expire-orders',
-      }),
-    ).toBe(1_700_000_000);
+    ).toBe(real.finished_at);
   });
 
   it('gives every app instance its own registry', async () => {

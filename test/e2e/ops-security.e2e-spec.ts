@@ -2,6 +2,7 @@ import { RedisService } from '../../src/modules/redis/redis.service.js';
 import { muQuery } from '../factories/node.factory.js';
 import { signUp, uniqueEmail } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { itWithRedis } from '../utils/modes.js';
 
 describe('ops: hardening (e2e)', () => {
   let t: TestApp;
@@ -65,13 +66,15 @@ describe('ops: hardening (e2e)', () => {
       msg: 'Request body too large',
       code: 'PAYLOAD_TOO_LARGE',
     });
-    // 1.5 MB to a node route passes the body limit (NODE_BODY_LIMIT 4mb) and reaches the key check.
+    // 1.5 MB to a node route passes the body limit (NODE_BODY_LIMIT 4mb) and reaches the key
+    // check: the exact 401 of a missing key, not a 413 (limit) nor a 500 (anything else).
     const node = await t
       .http()
-      .post('/mod_mu/func/ping')
+      .post('/mod_mu/users/traffic')
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ data: 'x'.repeat(1.5 * 1024 * 1024) }));
-    expect(node.status).not.toBe(413);
+    expect(node.status).toBe(401);
+    expect(node.body).toEqual({ ret: 0, msg: 'Invalid request.' });
   });
 });
 
@@ -105,19 +108,43 @@ describe('ops: rate limits (e2e)', () => {
         .expect(201);
       for (let i = 0; i < 5; i++)
         await t.http().get(`${API}/user/info`).set(user.auth).expect(200);
-
-      const redis = t.app.get(RedisService);
-      if (redis.client) {
-        // The counters live in Redis (shared by every replica), under the app's key prefix.
-        const keys = await redis.client.keys(
-          `${redis.keyPrefix}throttle:auth:*`,
-        );
-        expect(keys.length).toBeGreaterThanOrEqual(2);
-      }
     } finally {
       await t.close();
     }
   });
+
+  itWithRedis(
+    'login: the counters live in Redis under the app key prefix, so two replicas share one budget',
+    async () => {
+      const first = await createTestApp({ env: { THROTTLE_AUTH_LIMIT: '3' } });
+      const second = await createTestApp({
+        env: { THROTTLE_AUTH_LIMIT: '3' },
+        reuseDatabase: true,
+      });
+      try {
+        const email = uniqueEmail('shared');
+        const attempt = (app: TestApp) =>
+          app
+            .http()
+            .post(`${API}/auth/login`)
+            .send({ email, password: 'wrong-password' });
+        expect((await attempt(first)).status).toBe(401);
+        expect((await attempt(second)).status).toBe(401);
+        expect((await attempt(first)).status).toBe(401);
+        // The fourth attempt reaches the other replica: its budget is the shared one.
+        expect((await attempt(second)).status).toBe(429);
+
+        const redis = first.app.get(RedisService);
+        const keys = await redis.client!.keys(
+          `${redis.keyPrefix}throttle:auth:*`,
+        );
+        expect(keys.length).toBeGreaterThanOrEqual(1);
+      } finally {
+        await second.app.close();
+        await first.close();
+      }
+    },
+  );
 
   it('payment create: limited per user, so another user is not affected', async () => {
     const t = await createTestApp({ env: { THROTTLE_PAYMENT_LIMIT: '2' } });
@@ -150,19 +177,36 @@ describe('ops: rate limits (e2e)', () => {
       expect(limited.status).toBe(429);
       expect(limited.body).toEqual({ ret: 0, msg: 'Too many requests' });
       await ping(2).expect(200);
-
-      const redis = t.app.get(RedisService);
-      if (redis.client) {
-        // Per replica by decision (README, Hardening): no Redis round trip per agent request.
-        const keys = await redis.client.keys(
-          `${redis.keyPrefix}throttle:node:*`,
-        );
-        expect(keys).toEqual([]);
-      }
     } finally {
       await t.close();
     }
   });
+
+  itWithRedis(
+    'node routes: the budget never touches Redis (per replica by decision, README Hardening)',
+    async () => {
+      const t = await createTestApp({ env: { THROTTLE_NODE_LIMIT: '3' } });
+      try {
+        for (let i = 0; i < 4; i++)
+          await t.http().get('/mod_mu/func/ping').query(muQuery(1));
+        // The auth throttle does write here (login), so an empty node list is not a dead Redis.
+        await t
+          .http()
+          .post(`${API}/auth/login`)
+          .send({ email: uniqueEmail('ghost'), password: 'wrong-password' })
+          .expect(401);
+        const redis = t.app.get(RedisService);
+        expect(
+          await redis.client!.keys(`${redis.keyPrefix}throttle:auth:*`),
+        ).not.toEqual([]);
+        expect(
+          await redis.client!.keys(`${redis.keyPrefix}throttle:node:*`),
+        ).toEqual([]);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 
   it('concurrent logins cannot slip past the limit', async () => {
     const t = await createTestApp({ env: { THROTTLE_AUTH_LIMIT: '5' } });

@@ -16,6 +16,7 @@ import {
 } from '../factories/payment.factory.js';
 import { signUp } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { itOnMysql } from '../utils/modes.js';
 
 describe('payment (e2e, epay + manual gateways)', () => {
   let t: TestApp;
@@ -199,37 +200,42 @@ describe('payment (e2e, epay + manual gateways)', () => {
       expect(await moneyOf(t.dataSource, payer.id)).toBe('5.00');
     });
 
-    it('100 identical valid notifies in parallel credit once and pay one commission', async () => {
-      const referrer = await signUp(t);
-      const payer = await signUp(t);
-      await setRefBy(t.dataSource, payer.id, referrer.id);
-      const created = await createOrder(t, payer, '50.00');
-      const params = epayNotify(created);
+    itOnMysql(
+      '100 identical valid notifies in parallel credit once and pay one commission',
+      async () => {
+        const referrer = await signUp(t);
+        const payer = await signUp(t);
+        await setRefBy(t.dataSource, payer.id, referrer.id);
+        const created = await createOrder(t, payer, '50.00');
+        const params = epayNotify(created);
 
-      const replies = await Promise.all(
-        Array.from({ length: 100 }, (_, i) =>
-          i % 2 === 0
-            ? notifyGet('alipay', params)
-            : notifyPost('alipay', params),
-        ),
-      );
-      expect(replies.map((r) => `${r.status} ${r.text}`)).toEqual(
-        replies.map(() => '200 success'),
-      );
-      expect(await moneyOf(t.dataSource, payer.id)).toBe('50.00');
-      expect(await moneyOf(t.dataSource, referrer.id)).toBe('10.00');
-      const logs = t.dataSource.getRepository(UserMoneyLog);
-      expect(await logs.countBy({ userId: payer.id, reason: 'topup' })).toBe(1);
-      expect(
-        await logs.countBy({ userId: referrer.id, reason: 'commission' }),
-      ).toBe(1);
-      expect(
-        await t.dataSource
-          .getRepository(Payback)
-          .countBy({ paylistId: created.order_id }),
-      ).toBe(1);
-      expect((await order(created.order_id)).status).toBe(1);
-    });
+        const replies = await Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            i % 2 === 0
+              ? notifyGet('alipay', params)
+              : notifyPost('alipay', params),
+          ),
+        );
+        expect(replies.map((r) => `${r.status} ${r.text}`)).toEqual(
+          replies.map(() => '200 success'),
+        );
+        expect(await moneyOf(t.dataSource, payer.id)).toBe('50.00');
+        expect(await moneyOf(t.dataSource, referrer.id)).toBe('10.00');
+        const logs = t.dataSource.getRepository(UserMoneyLog);
+        expect(await logs.countBy({ userId: payer.id, reason: 'topup' })).toBe(
+          1,
+        );
+        expect(
+          await logs.countBy({ userId: referrer.id, reason: 'commission' }),
+        ).toBe(1);
+        expect(
+          await t.dataSource
+            .getRepository(Payback)
+            .countBy({ paylistId: created.order_id }),
+        ).toBe(1);
+        expect((await order(created.order_id)).status).toBe(1);
+      },
+    );
 
     describe('a bad notify changes nothing and replies fail', () => {
       let created: Awaited<ReturnType<typeof createOrder>>;

@@ -4,6 +4,7 @@ import {
   RouteInfo,
 } from '../../src/common/http/route-inventory.js';
 import { signUp, SignedInUser } from '../factories/user.factory.js';
+import { expectedAccess, PUBLIC_ROUTES } from '../utils/route-access.js';
 import { createTestApp, TestApp } from '../utils/test-app.js';
 
 /** A concrete URL for a route pattern: every `:param` becomes 1. */
@@ -72,32 +73,29 @@ describe('every registered route enforces its access level (e2e)', () => {
     }
   });
 
+  it('every route has the access level its path calls for (a list kept apart from the guards)', () => {
+    for (const r of routes) {
+      const name = `${r.method} ${r.path}`;
+      expect({ name, access: r.access }).toEqual({
+        name,
+        access: expectedAccess(r.method, r.path),
+      });
+    }
+  });
+
   it('only these routes are public (a new public route must be added here on purpose)', () => {
     expect(
       routes
         .filter((r) => r.access === 'public')
-        .map((r) => `${r.method} ${r.path}`),
-    ).toEqual(
-      [
-        'POST /app/api/v0/auth/login',
-        'POST /app/api/v0/auth/register',
-        'GET /app/api/v0/payment/notify/:gateway',
-        'POST /app/api/v0/payment/notify/:gateway',
-        'GET /health',
-        'GET /ready',
-        'GET /metrics',
-        'GET /sub/:token',
-        'GET /sub/:token/:format',
-        'GET /link/:token',
-      ].sort(
-        (a, b) =>
-          a.split(' ')[1].localeCompare(b.split(' ')[1]) || a.localeCompare(b),
-      ),
-    );
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([...PUBLIC_ROUTES].sort());
   });
 
   it('a non-admin user gets 403 on every admin route', async () => {
-    const admin = routes.filter((r) => r.access === 'admin');
+    const admin = routes.filter(
+      (r) => expectedAccess(r.method, r.path) === 'admin',
+    );
     expect(admin.length).toBeGreaterThan(15);
     for (const route of admin) {
       const res = await send(t, route, user.auth);
@@ -114,7 +112,7 @@ describe('every registered route enforces its access level (e2e)', () => {
   it('every non-public /app/api/v0, /mod_mu and UniProxy route refuses a request without credentials', async () => {
     const guarded = routes.filter(
       (r) =>
-        r.access !== 'public' &&
+        expectedAccess(r.method, r.path) !== 'public' &&
         (r.path.startsWith(`/${API_PREFIX}/`) ||
           r.path.startsWith('/mod_mu/') ||
           r.path.startsWith('/api/v1/server/UniProxy/')),
@@ -132,12 +130,13 @@ describe('every registered route enforces its access level (e2e)', () => {
   });
 
   it('a user token never opens a node route, the node key never opens a user route', async () => {
-    for (const route of routes.filter((r) => r.access === 'node')) {
+    const expected = (r: RouteInfo) => expectedAccess(r.method, r.path);
+    for (const route of routes.filter((r) => expected(r) === 'node')) {
       expect((await send(t, route, user.auth)).status).toBe(401);
     }
     const key = { Key: process.env.MU_KEY as string };
     for (const route of routes.filter(
-      (r) => r.access === 'user' || r.access === 'admin',
+      (r) => expected(r) === 'user' || expected(r) === 'admin',
     )) {
       expect((await send(t, route, key)).status).toBe(401);
     }

@@ -27,6 +27,7 @@ import type {
   JobName,
   JobRunResult,
 } from '../../src/modules/scheduler/scheduler.constants.js';
+import { TICK_HOLD_MS } from '../../src/modules/scheduler/scheduler.constants.js';
 import { TrafficSnapshotStore } from '../../src/modules/user/traffic-snapshot.store.js';
 import {
   daysAgo,
@@ -42,6 +43,7 @@ import {
   SignedInUser,
 } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { describeWithRedis, itWithoutRedis } from '../utils/modes.js';
 
 const GB = 1024 ** 3;
 const DAY_S = 86_400;
@@ -899,6 +901,50 @@ describe('scheduler jobs (e2e)', () => {
       }
     });
 
+    // In-memory twins of the two Redis-only tests below (one process, the embedded mode).
+    itWithoutRedis(
+      'in memory a cron run keeps its lock for the rest of its tick; it lapses after',
+      async () => {
+        const start = Date.now();
+        expect((await run('check')).status).toBe('ok'); // manual: released at once
+        const cron = () => runner.run('check', { trigger: 'cron' });
+        expect((await cron()).status).toBe('ok');
+        expect((await cron()).status).toBe('skipped_locked');
+        expect((await run('check')).status).toBe('skipped_locked');
+        jest.spyOn(Date, 'now').mockReturnValue(start + TICK_HOLD_MS + 1_000);
+        try {
+          expect((await run('check')).status).toBe('ok');
+        } finally {
+          jest.restoreAllMocks();
+        }
+      },
+    );
+
+    itWithoutRedis(
+      "in memory a lock is released only by its owner: an expired holder cannot free its successor's lock",
+      async () => {
+        const locks = t.app.get(JobLockService);
+        const a = await locks.acquire('owner-test');
+        expect(a).not.toBeNull();
+        expect(await locks.acquire('owner-test')).toBeNull();
+        const start = Date.now();
+        const clock = jest.spyOn(Date, 'now');
+        try {
+          clock.mockReturnValue(start + 10 * 60_000); // past A's TTL: A stalled
+          const b = await locks.acquire('owner-test');
+          expect(b).not.toBeNull();
+          await a!.release();
+          expect(await locks.acquire('owner-test')).toBeNull(); // B still holds it
+          await b!.release();
+          const c = await locks.acquire('owner-test');
+          expect(c).not.toBeNull();
+          await c!.release();
+        } finally {
+          clock.mockRestore();
+        }
+      },
+    );
+
     it('admin routes: run (dry and real), list recent runs, refuse unknown jobs and non-admins', async () => {
       await insertAccount(ds, { money: '-1.00', lastCheckInTime: nowS() });
       const dry = await t
@@ -978,8 +1024,7 @@ describe('scheduler jobs (e2e)', () => {
  * REDIS_URL each instance has its own in-memory lock (the embedded mode is one process), so
  * this only runs against Redis.
  */
-const withRedis = process.env.REDIS_URL ? describe : describe.skip;
-withRedis('scheduler across two instances (Redis lock)', () => {
+describeWithRedis('scheduler across two instances (Redis lock)', () => {
   let first: TestApp;
   let second: TestApp;
 

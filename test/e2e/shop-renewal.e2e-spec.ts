@@ -107,6 +107,24 @@ describe('shop auto-renew (e2e)', () => {
     expect(await bought().countBy({ userid: s.user.id })).toBe(2);
   });
 
+  it('two renewal runs at once charge once: the conditional claim (renew = ?) lets one win', async () => {
+    const s = await subscriber({ money: 5000 });
+    const now = new Date();
+    // Both runs read the row as due before either claims it; only the claim decides.
+    await Promise.all([
+      renewal.renewDue({ now, dryRun: false }),
+      renewal.renewDue({ now, dryRun: false }),
+    ]);
+    expect(await bought().countBy({ userid: s.user.id })).toBe(2);
+    expect((await userRow(s.user.id)).money).toBe('40.00');
+    expect(
+      await t.dataSource
+        .getRepository(UserMoneyLog)
+        .countBy({ userId: s.user.id, reason: 'purchase' }),
+    ).toBe(1);
+    expect(await ledger.findProblems()).toEqual([]);
+  });
+
   it('without enough money: auto-renew stops, warming says why, nothing is charged', async () => {
     const s = await subscriber({ money: 300 });
     expect(await renewal.renewDue({ now: new Date(), dryRun: false })).toBe(1);

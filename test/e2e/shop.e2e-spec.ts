@@ -16,6 +16,7 @@ import {
 } from '../factories/shop.factory.js';
 import { signUp, SignedInUser, updateUser } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { describeOnMysql } from '../utils/modes.js';
 
 const GB = 1024 ** 3;
 const DAY_MS = 86_400_000;
@@ -416,6 +417,29 @@ describe('shop (e2e)', () => {
     await buy(user, { shop_id: plan.id, coupon: coupon.code }).expect(200);
   });
 
+  it('the ledger guard refuses the debit even when the balance read before it was stale (pre-check bypassed)', async () => {
+    const user = await signUp(t);
+    await giveMoney(t, user.id, 100); // 1.00
+    const plan = await createPlan(t, { price: '5.00' });
+    const repo = t.app.get(ShopRepository);
+    // The purchaser's row as a stale read would see it: 50.00, so the JS pre-check passes and
+    // only the conditional `money >= price` update stands between the user and a -4.00 balance.
+    const real = repo.lockPurchaser.bind(repo);
+    const stale = jest
+      .spyOn(repo, 'lockPurchaser')
+      .mockImplementation(async (manager, userId) => {
+        const row = await real(manager, userId);
+        return row && { ...row, moneyCents: 5000 };
+      });
+    const before = await purchaseFootprint(t, user.id);
+    const res = await buy(user, { shop_id: plan.id }).expect(409);
+    expect(res.body).toMatchObject({ ret: 0, code: 'INSUFFICIENT_BALANCE' });
+    expect(stale).toHaveBeenCalledTimes(1);
+    expect((await userRow(user.id)).money).toBe('1.00');
+    expect(await purchaseFootprint(t, user.id)).toEqual(before);
+    expect(await ledger.findProblems()).toEqual([]);
+  });
+
   it("a committed purchase drops the nodes' cached user lists; a cache failure does not undo it", async () => {
     const user = await signUp(t);
     await giveMoney(t, user.id, 2000);
@@ -464,7 +488,9 @@ describe('shop (e2e)', () => {
     await t.http().get(`${API}/user/bought?limit=101`).set(a.auth).expect(400);
   });
 
-  describe('concurrency', () => {
+  // Row-lock claims (the buyer's FOR UPDATE, the per-user coupon count read under it, the
+  // conditional coupon update): SQLite serialises every writer, so only MariaDB can see them.
+  describeOnMysql('concurrency', () => {
     it('50 parallel purchases with balance for exactly 3: 3 succeed, never below zero, ledger consistent', async () => {
       const user = await signUp(t);
       const plan = await createPlan(t, {

@@ -15,10 +15,9 @@ import {
   profileNames,
 } from '../utils/subscription-profile.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { itWithRedis } from '../utils/modes.js';
 
 const GB = 1024 ** 3;
-/** Parts that need state shared between app instances run only with Redis. */
-const itWithRedis = process.env.REDIS_URL ? it : it.skip;
 
 const userRow = (t: TestApp, id: number) =>
   t.dataSource.getRepository(User).findOneByOrFail({ id });
