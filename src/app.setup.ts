@@ -71,7 +71,7 @@ export async function configureApp(app: INestApplication): Promise<void> {
     urlencoded({ limit: config.nodeBodyLimit, extended: false }),
   );
   // Gateway callbacks: some signatures (Stripe's) are over the exact bytes, so these parsers
-  // keep them as `req.rawBody` beside the parsed form or JSON.
+  // keep them as `req.rawBody` beside the parsed form or JSON (a JSON body too deep still 400s).
   const keepRawBody = (req: IncomingMessage, _res: unknown, buf: Buffer) => {
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf;
   };
@@ -80,7 +80,10 @@ export async function configureApp(app: INestApplication): Promise<void> {
     json({
       limit: config.bodyLimit,
       type: ['application/json', '+json'],
-      verify: keepRawBody,
+      verify: (req, res, buf) => {
+        refuseDeepJson(req, res, buf);
+        keepRawBody(req, res, buf);
+      },
     }),
     urlencoded({
       limit: config.bodyLimit,
