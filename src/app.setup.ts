@@ -112,7 +112,11 @@ export async function configureApp(app: INestApplication): Promise<void> {
   });
   // The node-API responses carry their own ETags; Express must not add or answer them itself.
   express.set('etag', false);
-  express.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For only from the proxies TRUST_PROXY names (off by default): otherwise any
+  // client could rotate the header past the per-IP limits.
+  express.set('trust proxy', config.trustProxy);
+  // Not even on node routes (helmet, which also drops it, skips them).
+  express.disable('x-powered-by');
   // SIGTERM/SIGINT: drain HTTP, close the pool and Redis (see GracefulShutdownService), then
   // exit 0 so orchestrators record a clean stop and pino's buffers flush on 'exit'.
   app.enableShutdownHooks([], { useProcessExit: true });

@@ -1,6 +1,7 @@
 import { AppEnv } from './app.config.js';
 import { AuthEnv, DEV_JWT_SECRET, EXAMPLE_MU_KEY } from './auth.config.js';
 import { DatabaseEnv } from './database.config.js';
+import { withEmbeddedSecrets } from './embedded-secrets.js';
 import { checkEnv, EnvClass, readEnv } from './env.util.js';
 import { NodeEnv } from './node.config.js';
 import { PaymentEnv } from './payment.config.js';
@@ -48,12 +49,14 @@ function productionProblems(env: Record<string, unknown>): string[] {
 }
 
 /**
- * ConfigModule `validate` hook: checks every area at once and throws ONE error listing every
+ * ConfigModule `validate` hook: fills in the embedded mode's generated secrets, then checks every
+ * area at once and throws ONE error listing every
  * problem, so an operator fixes the whole environment in one go.
  */
 export function validateEnvironment(
-  env: Record<string, unknown>,
+  input: Record<string, unknown>,
 ): Record<string, unknown> {
+  const env = withEmbeddedSecrets(input);
   const problems = ENV_CLASSES.flatMap((cls) => checkEnv(cls, env));
   problems.push(...productionProblems(env));
   if (problems.length > 0) {

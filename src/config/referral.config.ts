@@ -40,6 +40,12 @@ export class ReferralEnv {
   @Min(0)
   INVITE_REWARD = 0;
 
+  /** Registration rewards one inviter may earn in 24 hours; 0 = unlimited. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  INVITE_REWARD_DAILY_LIMIT = 10;
+
   /** Daily clawback: referees whose score is below this lose their inviter's reward. */
   @Transform(toNumber)
   @IsInt()
@@ -53,6 +59,7 @@ export const referralConfig = registerAs('referral', () => {
     rates: env.PAYBACK_RATES,
     maxTimes: env.PAYBACK_MAX_TIMES,
     inviteReward: env.INVITE_REWARD,
+    inviteRewardDailyLimit: env.INVITE_REWARD_DAILY_LIMIT,
     clawbackScoreBelow: env.CLAWBACK_SCORE_BELOW,
   };
 });

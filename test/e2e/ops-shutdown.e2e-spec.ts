@@ -1,81 +1,37 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import {
+  compileApp,
+  CompiledApp,
+  Running as Spawned,
+  spawnApp,
+} from '../utils/compiled-app.js';
 
 // SIGTERM against the real compiled app in its own process, as Kubernetes sends it. The slow
 // request is a genuine one: registration hashes the password with bcrypt, and BCRYPT_ROUNDS=15
 // (the schema's maximum) makes that take seconds, so it is in flight when the signal lands.
-const ROOT = new URL('../../', import.meta.url).pathname;
 const API = '/app/api/v0';
-let buildDir: string;
+let build: CompiledApp;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  base: string;
+interface Running extends Spawned {
   sqlite: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 async function startApp(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const sqlite = join(buildDir, `panel-${port}.sqlite`);
-  const childEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+  const sqlite = join(build.dir, `panel-${Date.now()}-${Math.random()}.sqlite`);
+  const app = await spawnApp(build, {
     NODE_ENV: 'test',
-    PORT: String(port),
     LOG_LEVEL: 'info',
     SQLITE_PATH: sqlite,
     SCHEDULER_ENABLED: 'false',
     JWT_SECRET: 'shutdown-test-secret-0123456789abcdef',
     MU_KEY: 'shutdown-test-mu-key',
     ...env,
-  };
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: buildDir,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-  }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const base = `http://127.0.0.1:${port}`;
-  // A fresh SQLite file is migrated at boot: allow a loaded CI machine a minute.
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    const ok = await fetch(`${base}/health`, {
-      headers: { connection: 'close' },
-    }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, base, sqlite, output: () => out, exited };
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`the app did not start:\n${out}`);
+  if (app.child.exitCode !== null)
+    throw new Error(`the app did not start:\n${app.output()}`);
+  return { ...app, sqlite };
 }
 
 const register = (base: string, email: string) =>
@@ -87,41 +43,10 @@ const register = (base: string, email: string) =>
 
 describe('ops: graceful shutdown of the compiled app (e2e, child process)', () => {
   beforeAll(() => {
-    buildDir = mkdtempSync(join(tmpdir(), 'panel-shutdown-'));
-    // A private build (not ./dist, which other scripts rebuild) that resolves the project's packages.
-    const tsc = (args: string[]) => {
-      try {
-        execFileSync(process.execPath, args, { stdio: 'pipe' });
-      } catch (err) {
-        const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
-        throw new Error(`tsc failed:\n${out}`);
-      }
-    };
-    tsc([
-      join(ROOT, 'node_modules/typescript/bin/tsc'),
-      '-p',
-      join(ROOT, 'tsconfig.build.json'),
-      '--outDir',
-      join(buildDir, 'dist'),
-      '--incremental',
-      'false',
-      '--declaration',
-      'false',
-      '--sourceMap',
-      'false',
-    ]);
-    writeFileSync(
-      join(buildDir, 'package.json'),
-      JSON.stringify({ type: 'module' }),
-    );
-    symlinkSync(
-      join(ROOT, 'node_modules'),
-      join(buildDir, 'node_modules'),
-      'dir',
-    );
+    build = compileApp('shutdown');
   }, 180_000);
   afterAll(() => {
-    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+    build?.remove();
   });
 
   it('SIGTERM during a slow request: no new connections, the request completes, exit 0', async () => {

@@ -27,8 +27,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     user: TUser | false,
     info: unknown,
   ): TUser {
-    if (err instanceof CommonException) throw err;
-    if (err || !user) {
+    // An error here is the strategy failing to look the user up (the database is down), not a
+    // bad credential: rethrown, so it is a 503 and clients keep their session. Token problems
+    // arrive in `info` with no user.
+    if (err) throw err;
+    if (!user) {
       const expired =
         (info as { name?: string } | undefined)?.name === 'TokenExpiredError';
       throw new CommonException(

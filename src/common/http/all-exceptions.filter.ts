@@ -8,6 +8,10 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CommonErrorCode } from '../errors/common.exception.js';
+import {
+  isDependencyUnavailable,
+  RETRY_AFTER_S,
+} from '../errors/dependency-errors.js';
 import { JSON_TOO_DEEP, MAX_JSON_DEPTH } from './json-depth.js';
 import { DomainException } from '../errors/domain.exception.js';
 import { ErrorEnvelope } from './envelope.js';
@@ -15,6 +19,26 @@ import { ErrorEnvelope } from './envelope.js';
 export interface Mapped {
   status: number;
   body: ErrorEnvelope;
+  /** Response headers that go with it (`Retry-After` on a 503). */
+  headers?: Record<string, string>;
+}
+
+/** The answer to anything failing because the database or Redis is unreachable. */
+export const UNAVAILABLE: Mapped = {
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  body: {
+    ret: 0,
+    msg: 'Service temporarily unavailable, retry shortly',
+    code: CommonErrorCode.SERVICE_UNAVAILABLE,
+  },
+  headers: { 'Retry-After': String(RETRY_AFTER_S) },
+};
+
+/** Sends a mapped error's status and headers (the body is the caller's: dialects reshape it). */
+export function writeMappedHead(res: Response, mapped: Mapped): Response {
+  for (const [name, value] of Object.entries(mapped.headers ?? {}))
+    res.setHeader(name, value);
+  return res.status(mapped.status);
 }
 
 const STATUS_CODES: Partial<Record<number, CommonErrorCode>> = {
@@ -44,8 +68,9 @@ function messageOf(exception: HttpException): string {
 }
 
 /**
- * Maps any error to a status and the `{ret: 0, msg, code}` envelope. Only a bug maps to 500:
- * its detail goes to `logger` with the request id, never to the client. Shared by the global
+ * Maps any error to a status and the `{ret: 0, msg, code}` envelope. An unreachable database or
+ * Redis is a 503 with `Retry-After` (logged as a warning); only a bug maps to 500: its detail
+ * goes to `logger` with the request id, never to the client. Shared by the global
  * filter and the dialect filters that reshape the body (node-api's SSPanel filter).
  */
 export function mapException(
@@ -63,6 +88,18 @@ export function mapException(
         ...(exception.errors && { errors: exception.errors }),
       },
     };
+  }
+  if (isDependencyUnavailable(exception)) {
+    logger.warn(
+      {
+        err: exception,
+        reqId: req.id,
+        method: req.method,
+        url: req.originalUrl?.split('?')[0],
+      },
+      'Dependency unavailable',
+    );
+    return UNAVAILABLE;
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -155,6 +192,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const mapped = mapException(exception, req, exceptionLogger);
     if (res.headersSent) return;
-    res.status(mapped.status).json(mapped.body);
+    writeMappedHead(res, mapped).json(mapped.body);
   }
 }

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import {
   exceptionLogger,
   mapException,
+  writeMappedHead,
 } from '../../common/http/all-exceptions.filter.js';
 import { NodeException } from '../node/node.exception.js';
 
@@ -20,7 +21,10 @@ export function sendSspanelError(
   const mapped = mapException(exception, req, exceptionLogger);
   if (res.headersSent) return;
   const status = exception instanceof NodeException ? 200 : mapped.status;
-  res.status(status).json({ ret: 0, msg: mapped.body.msg });
+  writeMappedHead(res, { ...mapped, status }).json({
+    ret: 0,
+    msg: mapped.body.msg,
+  });
 }
 
 /** The SSPanel controllers' filter: every error of theirs in SSPanel's shape. */

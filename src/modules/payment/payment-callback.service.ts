@@ -1,4 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
+import { isDependencyUnavailable } from '../../common/errors/dependency-errors.js';
 import { DomainException } from '../../common/errors/domain.exception.js';
 import { formatCents, toCents } from '../../common/money.js';
 import { unixNow } from '../../common/time.js';
@@ -14,7 +15,13 @@ import { PaymentRepository } from './payment.repository.js';
 
 /** What came of one callback; `credited`/`already_paid`/`ignored` are acknowledged. */
 export type CallbackOutcome =
-  'credited' | 'already_paid' | 'ignored' | 'rejected' | 'mismatch' | 'error';
+  | 'credited'
+  | 'already_paid'
+  | 'ignored'
+  | 'rejected'
+  | 'mismatch'
+  | 'unavailable'
+  | 'error';
 
 export type CallbackSource = 'notify' | 'reconcile';
 
@@ -49,7 +56,8 @@ export class PaymentCallbackService {
 
   /**
    * Settles the verification of `gatewayName`'s message (`gateway` undefined: no such enabled
-   * gateway). Never throws: our own failures are the `error` outcome (the gateway retries).
+   * gateway). Never throws: our own failures are the `error` outcome, an unreachable database
+   * `unavailable` (the gateway retries either).
    */
   async settle(
     gatewayName: string,
@@ -101,6 +109,13 @@ export class PaymentCallbackService {
     } catch (err) {
       if (err instanceof DomainException)
         return finish('rejected', { ...seen, reason: err.message });
+      // The database (or Redis) is unreachable: the gateway is asked to call again (503).
+      if (isDependencyUnavailable(err)) {
+        this.logger.warn(
+          `Payment ${source} for order ${seen.orderId ?? payment.tradeno} deferred, a dependency is down: ${(err as Error).message}`,
+        );
+        return finish('unavailable', { ...seen, reason: 'dependency down' });
+      }
       this.logger.error(
         `Payment ${source} for order ${seen.orderId ?? payment.tradeno} failed: ${(err as Error).message}`,
         (err as Error).stack,

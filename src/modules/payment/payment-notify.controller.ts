@@ -10,6 +10,7 @@ import {
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator.js';
+import { RETRY_AFTER_S } from '../../common/errors/dependency-errors.js';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import type { CallbackRequest } from './gateways/payment-gateway.js';
 import { PaymentNotifyService } from './payment-notify.service.js';
@@ -51,6 +52,8 @@ export class PaymentNotifyController {
     callback: CallbackRequest,
   ): Promise<void> {
     const result = await this.notifyService.handle(gateway, callback);
+    if (result.status === 503)
+      res.setHeader('Retry-After', String(RETRY_AFTER_S));
     res.status(result.status).type('text/plain').send(result.reply);
   }
 }

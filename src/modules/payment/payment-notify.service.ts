@@ -24,6 +24,7 @@ const STATUS: Record<CallbackOutcome, number> = {
   rejected: 400,
   mismatch: 400,
   // Our failure, not the gateway's: it will retry.
+  unavailable: 503,
   error: 500,
 };
 

@@ -66,6 +66,34 @@ export class ReferralRepository {
       .getCount();
   }
 
+  /**
+   * Locks the inviter's row (MySQL; SQLite runs one transaction at a time) so concurrent
+   * registrations with one code count the rewards one after another.
+   */
+  async lockInviter(manager: EntityManager, inviterId: number): Promise<void> {
+    if (manager.connection.options.type === 'better-sqlite3') return;
+    await manager
+      .createQueryBuilder(User, 'u')
+      .select('u.id')
+      .where('u.id = :inviterId', { inviterId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** Registration rewards (not clawed back or not) paid to `inviterId` since `since` (unix). */
+  countRewardsSince(
+    manager: EntityManager,
+    inviterId: number,
+    since: number,
+  ): Promise<number> {
+    return manager
+      .createQueryBuilder(Payback, 'p')
+      .where('p.ref_by = :inviterId', { inviterId })
+      .andWhere('p.total = :reward', { reward: REWARD_TOTAL })
+      .andWhere('p.datetime >= :since', { since })
+      .getCount();
+  }
+
   async insertPayback(
     manager: EntityManager,
     row: Omit<Payback, 'id'>,

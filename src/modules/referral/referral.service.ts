@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
 import { formatCents, toCents } from '../../common/money.js';
@@ -29,6 +29,8 @@ export interface CommissionPayout {
 /** Money the referral programme moves: commissions on top-ups and registration rewards. */
 @Injectable()
 export class ReferralService {
+  private readonly logger = new Logger(ReferralService.name);
+
   private readonly levels: CommissionLevel[];
 
   constructor(
@@ -83,6 +85,12 @@ export class ReferralService {
   ): Promise<boolean> {
     const rewardCents = toCents(this.config.inviteReward);
     if (rewardCents <= 0 || ids.inviterId <= 0) return false;
+    if (!(await this.underDailyRewardLimit(manager, ids.inviterId))) {
+      this.logger.warn(
+        `Inviter ${ids.inviterId} reached INVITE_REWARD_DAILY_LIMIT; user ${ids.inviteeId} registered without a reward`,
+      );
+      return false;
+    }
     const paybackId = await this.referrals.insertPayback(manager, {
       total: REWARD_TOTAL,
       userid: ids.inviteeId,
@@ -102,6 +110,22 @@ export class ReferralService {
     });
     if (!applied) throw new Error(`Inviter ${ids.inviterId} vanished`);
     return true;
+  }
+
+  /** `INVITE_REWARD_DAILY_LIMIT` (0 = unlimited) rewards per inviter in a rolling 24 hours. */
+  private async underDailyRewardLimit(
+    manager: EntityManager,
+    inviterId: number,
+  ): Promise<boolean> {
+    const limit = this.config.inviteRewardDailyLimit;
+    if (limit === 0) return true;
+    await this.referrals.lockInviter(manager, inviterId);
+    const paid = await this.referrals.countRewardsSince(
+      manager,
+      inviterId,
+      unixNow() - 86_400,
+    );
+    return paid < limit;
   }
 
   /** `PAYBACK_MAX_TIMES` (0 = unlimited) payments of one referee earn one referrer anything. */

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import {
   exceptionLogger,
   mapException,
+  writeMappedHead,
 } from '../../../common/http/all-exceptions.filter.js';
 
 /**
@@ -18,7 +19,7 @@ export function sendUniProxyError(
 ): void {
   const mapped = mapException(exception, req, exceptionLogger);
   if (res.headersSent) return;
-  res.status(mapped.status).json({ message: mapped.body.msg });
+  writeMappedHead(res, mapped).json({ message: mapped.body.msg });
 }
 
 /** The UniProxy controller's filter. */

@@ -17,6 +17,7 @@ const OUTCOMES = [
   'ignored',
   'rejected',
   'mismatch',
+  'unavailable',
   'error',
 ];
 
