@@ -22,7 +22,7 @@ const GB = 1024 ** 3;
 const userRow = (t: TestApp, id: number) =>
   t.dataSource.getRepository(User).findOneByOrFail({ id });
 
-/** The names of the v2ray list fetched from `ip` (the app trusts X-Forwarded-For from loopback). */
+/** The names of the v2ray list fetched from `ip` (these apps trust X-Forwarded-For from loopback). */
 async function namesFrom(t: TestApp, user: Subscribed, ip = '198.51.100.1') {
   const res = await t
     .http()
@@ -37,7 +37,11 @@ describe('subscription fetch counters and the IP threshold: warn (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
-      env: { SUB_MAX_IPS_PER_DAY: '2', SUB_IP_ACTION: 'warn' },
+      env: {
+        SUB_MAX_IPS_PER_DAY: '2',
+        SUB_IP_ACTION: 'warn',
+        TRUST_PROXY: 'loopback',
+      },
     });
     await createNode(t.dataSource, { name: 'IPW node', nodeGroup: 0 });
     await refreshCatalog(t);
@@ -66,7 +70,11 @@ describe('subscription IP threshold: disable (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
-      env: { SUB_MAX_IPS_PER_DAY: '2', SUB_IP_ACTION: 'disable' },
+      env: {
+        SUB_MAX_IPS_PER_DAY: '2',
+        SUB_IP_ACTION: 'disable',
+        TRUST_PROXY: 'loopback',
+      },
     });
   });
   afterAll(async () => {
@@ -107,7 +115,9 @@ describe('subscription IP threshold: disable (e2e)', () => {
 describe('subscription rate limit per token (e2e)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { THROTTLE_SUB_LIMIT: '3' } });
+    t = await createTestApp({
+      env: { THROTTLE_SUB_LIMIT: '3', TRUST_PROXY: 'loopback' },
+    });
   });
   afterAll(async () => {
     await t?.close();
