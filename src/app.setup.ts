@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, NotFoundException } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, raw, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -14,6 +14,11 @@ import {
   UNIPROXY_PATH,
   UNPREFIXED_ROUTES,
 } from './common/http/routes.js';
+import {
+  exceptionLogger,
+  mapException,
+  writeMappedHead,
+} from './common/http/all-exceptions.filter.js';
 import { refuseDeepJson } from './common/http/json-depth.js';
 import { appConfig } from './config/index.js';
 import { setupOpenApi } from './modules/docs/openapi.js';
@@ -120,5 +125,39 @@ export async function configureApp(app: INestApplication): Promise<void> {
   // SIGTERM/SIGINT: drain HTTP, close the pool and Redis (see GracefulShutdownService), then
   // exit 0 so orchestrators record a clean stop and pino's buffers flush on 'exit'.
   app.enableShutdownHooks([], { useProcessExit: true });
+  answerUnmatchedWithJson(express);
   await setupOpenApi(app);
+}
+
+type Handle = (
+  req: Request,
+  res: Response,
+  done?: (err?: unknown) => void,
+) => void;
+
+/**
+ * Nest answers unknown paths under its prefix routers; any other path (`/api/...`, `/nope`) fell
+ * through to Express's final handler, an HTML "Cannot GET" page. The app's final handler instead
+ * answers every such request with the JSON 404 envelope (an error that reached it: its mapping).
+ */
+function answerUnmatchedWithJson(express: NestExpressApplication): void {
+  const instance = express.getHttpAdapter().getInstance() as unknown as {
+    handle: Handle;
+  };
+  const handle = instance.handle.bind(instance);
+  instance.handle = (req, res, done) =>
+    handle(
+      req,
+      res,
+      done ??
+        ((err?: unknown) => {
+          if (res.headersSent) return;
+          const mapped = mapException(
+            err ?? new NotFoundException(`Cannot ${req.method} ${req.path}`),
+            req,
+            exceptionLogger,
+          );
+          writeMappedHead(res, mapped).json(mapped.body);
+        }),
+    );
 }

@@ -67,3 +67,16 @@ export function rateToFraction(rate: number | string): {
     denominator,
   };
 }
+
+/**
+ * Whether a JSON number is a money amount with at most two decimals, decided on the number
+ * itself: class-validator's `maxDecimalPlaces` splits `String(value)` on ".", which throws (a
+ * 500) for exponent forms such as 1e-7. Bounded to what DECIMAL(12,2) can hold.
+ */
+export function isMoneyNumber(value: unknown): value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  if (Math.abs(value) >= 1e10) return false;
+  const cents = Math.round(value * 100);
+  // 0.1 * 100 is 10.000000000000002: compare within a float's error, not exactly.
+  return Math.abs(value * 100 - cents) < 1e-6;
+}

@@ -1,3 +1,4 @@
+import { MAX_BALANCE_CENTS } from './ledger.types.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -27,8 +28,26 @@ export class LedgerRepository {
       .where('id = :userId', { userId, amount: formatCents(amountCents) });
     if (requireFunds && amountCents < 0)
       qb.andWhere('money >= :need', { need: formatCents(-amountCents) });
+    // DECIMAL(12,2) holds at most MAX_BALANCE_CENTS: past it MariaDB fails the statement and
+    // SQLite stores a value the column cannot, so such a credit changes nothing.
+    if (amountCents > 0)
+      qb.andWhere('money + :amount <= CAST(:max AS DECIMAL(14, 2))', {
+        max: formatCents(MAX_BALANCE_CENTS),
+      });
     const result = await qb.execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The balance, or null when the user does not exist. */
+  async balanceCentsIfExists(
+    manager: EntityManager,
+    userId: number,
+  ): Promise<number | null> {
+    const row = await manager.findOne(User, {
+      where: { id: userId },
+      select: { id: true, money: true },
+    });
+    return row ? toCents(row.money) : null;
   }
 
   /** The balance as this transaction sees it (its own update included). */

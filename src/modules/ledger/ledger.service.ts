@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { formatCents } from '../../common/money.js';
 import { unixNow } from '../../common/time.js';
+import { LedgerErrorCode, LedgerException } from './ledger.exception.js';
 import { LedgerRepository } from './ledger.repository.js';
 import {
   AppliedBalanceChange,
   BalanceChange,
   LedgerProblem,
+  MAX_BALANCE_CENTS,
 } from './ledger.types.js';
 
 /**
@@ -19,7 +21,8 @@ export class LedgerService {
 
   /**
    * Applies a signed change; null when the user is missing or (with `requireFunds`) the balance
-   * does not cover the debit — then nothing was written.
+   * does not cover the debit — then nothing was written. A credit past what DECIMAL(12,2) holds
+   * throws BALANCE_OUT_OF_RANGE (409), also writing nothing.
    */
   async applyBalanceChange(
     manager: EntityManager,
@@ -33,7 +36,18 @@ export class LedgerService {
       change.amountCents,
       change.requireFunds ?? false,
     );
-    if (!changed) return null;
+    if (!changed) {
+      if (
+        change.amountCents > 0 &&
+        (await this.ledger.balanceCentsIfExists(manager, change.userId)) !==
+          null
+      )
+        throw new LedgerException(
+          LedgerErrorCode.BALANCE_OUT_OF_RANGE,
+          `A credit of ${formatCents(change.amountCents)} would take the balance past ${formatCents(MAX_BALANCE_CENTS)}`,
+        );
+      return null;
+    }
     // Our UPDATE holds the row lock (InnoDB) / the write lock (SQLite) until commit, so the
     // balance read here is exactly the one our change produced.
     const afterCents = await this.ledger.balanceCents(manager, change.userId);

@@ -1,3 +1,6 @@
+/** The largest balance `user.money` DECIMAL(12,2) can hold: 9,999,999,999.99. */
+export const MAX_BALANCE_CENTS = 999_999_999_999;
+
 export const MONEY_REASONS = [
   'topup',
   'purchase',

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { FitsBcrypt } from './password-bytes.validator.js';
 
 export class LoginDto {
   @Transform(({ value }: { value: unknown }) =>
@@ -11,6 +12,7 @@ export class LoginDto {
 
   @IsString()
   @MaxLength(128)
+  @FitsBcrypt()
   password: string;
 }
 

@@ -8,6 +8,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { FitsBcrypt } from './password-bytes.validator.js';
 
 const trimLower = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
@@ -21,6 +22,7 @@ export class RegisterDto {
   @IsString()
   @MinLength(8, { message: 'password must be at least 8 characters' })
   @MaxLength(128)
+  @FitsBcrypt()
   password: string;
 
   @IsOptional()

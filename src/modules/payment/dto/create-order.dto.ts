@@ -1,5 +1,20 @@
 import { Transform } from 'class-transformer';
-import { IsNumber, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
+import { isMoneyNumber } from '../../../common/money.js';
+
+/** A JSON number with at most 2 decimals (1e-7 included: refused, never a 500). */
+function IsMoneyNumber(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    { name: 'isMoneyNumber', validator: { validate: isMoneyNumber } },
+    options,
+  );
+}
 
 /** "12.50" is accepted as well as 12.5; anything else is left for @IsNumber to refuse. */
 const decimalString = ({ value }: { value: unknown }): unknown =>
@@ -10,10 +25,7 @@ const decimalString = ({ value }: { value: unknown }): unknown =>
 export class CreateOrderDto {
   /** Amount to top up: at most 2 decimals, within [PAYMENT_MIN, PAYMENT_MAX]. */
   @Transform(decimalString)
-  @IsNumber(
-    { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false },
-    { message: 'total must be a number with at most 2 decimals' },
-  )
+  @IsMoneyNumber({ message: 'total must be a number with at most 2 decimals' })
   total: number;
 
   @IsString()
