@@ -25,6 +25,7 @@ import { setupOpenApi } from './modules/docs/openapi.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { nodeFastPath } from './modules/node-api/node-fast-path.js';
 import { sspanelParseErrors } from './modules/node-api/sspanel-exception.filter.js';
+import { subscriptionFastPath } from './modules/subscription/subscription-fast-path.js';
 import { uniproxyParseErrors } from './modules/node-api/uniproxy/uniproxy-exception.filter.js';
 
 /**
@@ -48,6 +49,10 @@ export async function configureApp(app: INestApplication): Promise<void> {
     if (isNodeAgentPath(req.path)) return next();
     browserHeaders(req, res, next);
   });
+  // Subscription fetches (`GET /sub/:token[/:format]`) answered past helmet and the metrics
+  // timer, in front of the router, with the route's own service and budget; anything the
+  // route's DTO or guard would treat differently passes through.
+  express.use(subscriptionFastPath(app));
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,

@@ -1,18 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import {
-  getOptionsToken,
-  getStorageToken,
-  type ThrottlerModuleOptions,
-  type ThrottlerOptions,
-  type ThrottlerStorage,
-} from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
-import { PinoLogger } from 'nestjs-pino';
 import { NodeKeyCheck } from '../../common/guards/node-key.guard.js';
 import { authConfig } from '../../config/index.js';
 import { requestIdFor } from '../logging/logging.module.js';
+import { logRequestCompleted } from '../logging/request-completed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import {
+  clearRateLimitHeaders,
+  countPolicyHit,
+  type PolicyThrottle,
+  policyThrottle,
+} from '../throttle/throttle-hit.js';
 import { throttleKey } from '../throttle/throttle-key.js';
 import {
   NodeSeedController,
@@ -49,16 +48,6 @@ interface Poll {
   ifNoneMatch: string;
 }
 
-/** The node throttler's settings, resolved once (numbers only; anything else: no fast path). */
-interface NodeThrottle {
-  storage: ThrottlerStorage;
-  name: string;
-  ttl: number;
-  limit: number;
-  blockDuration: number;
-  getTracker: (req: Request) => string;
-}
-
 /**
  * The cached-list poll's 304, answered in front of the middleware chain: XrayR polls
  * `GET /mod_mu/users` every minute or so from every node with the last ETag, and almost every
@@ -91,7 +80,7 @@ export function nodeFastPath(
     app.get<ConfigType<typeof authConfig>>(authConfig.KEY).muKey,
   );
   const metrics = app.get(MetricsService);
-  const throttle = nodeThrottle(app);
+  const throttle = policyThrottle(app, 'node');
   // Without the node rate-limit budget to count against, no fast path at all.
   if (!throttle) return (_req, _res, next) => next();
   const routes = fastRoutes(app.get(NodeUserListService));
@@ -116,15 +105,15 @@ export function nodeFastPath(
     answer(poll, req, res).then(
       (answered) => {
         if (!answered) {
-          clearFastPathHeaders(res);
+          clearRateLimitHeaders(res);
           return next();
         }
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         metrics.observeHttp('GET', poll.route.pattern, 304, seconds);
-        logCompleted(req, res, seconds);
+        logRequestCompleted(req, res, seconds);
       },
       () => {
-        clearFastPathHeaders(res);
+        clearRateLimitHeaders(res);
         next();
       },
     );
@@ -173,7 +162,7 @@ function pollOf(req: Request, routes: Map<string, FastRoute>): Poll | null {
  * when the budget is blocked: the guard answers the 429 (the hit is not counted again).
  */
 async function countHit(
-  throttle: NodeThrottle,
+  throttle: PolicyThrottle,
   route: FastRoute,
   req: Request,
   res: Response,
@@ -184,22 +173,7 @@ async function countHit(
     throttle.name,
     throttle.getTracker(req),
   );
-  const hit = await throttle.storage.increment(
-    key,
-    throttle.ttl,
-    throttle.limit,
-    throttle.blockDuration,
-    throttle.name,
-  );
-  if (hit.isBlocked) return false;
-  const suffix = `-${throttle.name}`;
-  res.setHeader(`X-RateLimit-Limit${suffix}`, throttle.limit);
-  res.setHeader(
-    `X-RateLimit-Remaining${suffix}`,
-    Math.max(0, throttle.limit - hit.totalHits),
-  );
-  res.setHeader(`X-RateLimit-Reset${suffix}`, hit.timeToExpire);
-  return true;
+  return countPolicyHit(throttle, key, res);
 }
 
 /** Step 5: the 304 itself, with the request id the logger and the response header carry. */
@@ -231,51 +205,4 @@ function canonicalNodeId(
   }
   if (required && nodeId === undefined) return null;
   return nodeId;
-}
-
-function clearFastPathHeaders(res: Response): void {
-  for (const name of res.getHeaderNames())
-    if (name.startsWith('x-ratelimit-')) res.removeHeader(name);
-}
-
-function nodeThrottle(app: INestApplication): NodeThrottle | null {
-  let options: ThrottlerModuleOptions;
-  let storage: ThrottlerStorage;
-  try {
-    options = app.get<ThrottlerModuleOptions>(getOptionsToken());
-    storage = app.get<ThrottlerStorage>(getStorageToken());
-  } catch {
-    return null;
-  }
-  const throttlers = Array.isArray(options) ? options : options.throttlers;
-  const node = throttlers.find((t: ThrottlerOptions) => t.name === 'node');
-  if (
-    !node ||
-    typeof node.ttl !== 'number' ||
-    typeof node.limit !== 'number' ||
-    (node.blockDuration !== undefined &&
-      typeof node.blockDuration !== 'number') ||
-    typeof node.getTracker !== 'function'
-  )
-    return null;
-  // The policy's tracker reads the request only (throttle.module.ts: node id and address).
-  const getTracker = node.getTracker as unknown as (req: Request) => string;
-  return {
-    storage,
-    name: 'node',
-    ttl: node.ttl,
-    limit: node.limit,
-    blockDuration: (node.blockDuration as number | undefined) ?? node.ttl,
-    getTracker,
-  };
-}
-
-/** pino-http's completion line, written the way its middleware would (info level). */
-function logCompleted(req: Request, res: Response, seconds: number): void {
-  const logger = PinoLogger.root;
-  if (!logger?.isLevelEnabled('info')) return;
-  logger.info(
-    { req, res, responseTime: Math.round(seconds * 1000) },
-    'request completed',
-  );
 }

@@ -26,7 +26,10 @@ import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { detectOutput, type OutputKind } from './client-detection.js';
 import { LinkQueryDto, SubscriptionQueryDto } from './dto/subscription.dto.js';
 import { FORMAT_NAMES, type FormatName } from './formats/profile.js';
-import { SubscriptionFetchService } from './subscription-fetch.service.js';
+import {
+  SubscriptionFetchService,
+  writeProfile,
+} from './subscription-fetch.service.js';
 import { linkProtocolsOf, protocolsOf } from './subscription-filters.js';
 import type { ProtocolName } from '../node/protocol/index.js';
 
@@ -56,6 +59,10 @@ const PROFILE_HEADERS = {
   },
 };
 
+/** The feed routes' patterns, as served and as the HTTP metrics label them (the fast path too). */
+export const SUB_AUTO_ROUTE = `/${SUBSCRIPTION_PREFIX}/:token`;
+export const SUB_FORMAT_ROUTE = `/${SUBSCRIPTION_PREFIX}/:token/:format`;
+
 @Public()
 @RawResponse()
 @RateLimit('subscription')
@@ -79,7 +86,7 @@ const PROFILE_HEADERS = {
 export class SubscriptionFeedController {
   constructor(private readonly feed: SubscriptionFetchService) {}
 
-  @Get(`${SUBSCRIPTION_PREFIX}/:token`)
+  @Get(SUB_AUTO_ROUTE)
   async auto(
     @Param('token') token: string,
     @Query() query: SubscriptionQueryDto,
@@ -91,7 +98,7 @@ export class SubscriptionFeedController {
     await this.send(req, res, token, output, protocolsOf(query.types));
   }
 
-  @Get(`${SUBSCRIPTION_PREFIX}/:token/:format`)
+  @Get(SUB_FORMAT_ROUTE)
   async format(
     @Param('token') token: string,
     @Param('format') format: string,
@@ -132,6 +139,6 @@ export class SubscriptionFeedController {
       method: req.method,
       url: req.originalUrl,
     });
-    res.status(200).set(reply.headers).send(reply.body);
+    writeProfile(res, reply);
   }
 }

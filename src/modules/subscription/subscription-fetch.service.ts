@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { appConfig, subscriptionConfig } from '../../config/index.js';
 import { isDatabaseUnavailable } from '../../database/db-errors.js';
@@ -47,6 +48,11 @@ export interface FetchRequest {
 export interface SubscriptionReply {
   body: string;
   headers: Record<string, string>;
+}
+
+/** Writes a fetched profile: the route and the fast path answer with this, byte for byte. */
+export function writeProfile(res: Response, reply: SubscriptionReply): void {
+  res.status(200).set(reply.headers).send(reply.body);
 }
 
 /**

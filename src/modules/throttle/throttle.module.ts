@@ -1,5 +1,4 @@
-import { type ExecutionContext, Module } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { ThrottlerOptions } from '@nestjs/throttler';
@@ -11,48 +10,12 @@ import {
 } from './rate-limit.decorator.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 import { throttleKey } from './throttle-key.js';
-
-interface TrackedRequest {
-  ip?: string;
-  user?: { id?: number };
-  query?: Record<string, unknown>;
-  params?: Record<string, unknown>;
-}
-
-/** Who a budget belongs to: the client address, the user, the node (id + address), the token. */
-const TRACKERS: Record<RateLimitPolicy, (req: TrackedRequest) => string> = {
-  auth: (req) => `ip:${req.ip ?? ''}`,
-  payment: (req) =>
-    req.user?.id !== undefined ? `user:${req.user.id}` : `ip:${req.ip ?? ''}`,
-  node: (req) => `node:${nodeIdOf(req)}@${req.ip ?? ''}`,
-  // The token, not the IP: a leaked URL fetched from many addresses shares one budget.
-  subscription: (req) => `token:${tokenOf(req)}`,
-};
-
-function nodeIdOf(req: TrackedRequest): string {
-  const id = req.query?.node_id ?? req.params?.id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
-}
-
-function tokenOf(req: TrackedRequest): string {
-  const token = req.params?.token;
-  return typeof token === 'string' ? token : '';
-}
-
-/**
- * Budgets shared by every route of the policy (the library keys per handler by default): one
- * token's fetches count together whichever format or route asks.
- */
-const ACROSS_ROUTES: ReadonlySet<RateLimitPolicy> = new Set(['subscription']);
-
-/** The policy and a digest of the tracker (a subscription token is a secret: not a Redis key). */
-function keyAcrossRoutes(
-  _context: ExecutionContext,
-  tracker: string,
-  name: string,
-): string {
-  return `${name}:${createHash('sha256').update(tracker).digest('base64url').slice(0, 32)}`;
-}
+import {
+  ACROSS_ROUTES,
+  acrossRoutesKey,
+  type TrackedRequest,
+  TRACKERS,
+} from './throttle-trackers.js';
 
 /** Storage for the library's ThrottlerModule (global), kept in its own module so it can inject Redis. */
 @Module({
@@ -87,7 +50,10 @@ class ThrottleStorageModule {}
             limit: limits[policy],
             skipIf: (context) => rateLimitPolicyOf(context) !== policy,
             getTracker: (req: TrackedRequest) => TRACKERS[policy](req),
-            ...(ACROSS_ROUTES.has(policy) && { generateKey: keyAcrossRoutes }),
+            ...(ACROSS_ROUTES.has(policy) && {
+              generateKey: (_context, tracker, name) =>
+                acrossRoutesKey(tracker, name),
+            }),
           }),
         );
         return {
