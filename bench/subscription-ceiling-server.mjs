@@ -41,6 +41,7 @@ import { RENDERERS } from './.build/modules/subscription/formats/index.js';
 import {
   fetchStatsQuery,
   subscriberQuery,
+  tokenOwnerQuery,
 } from './.build/modules/subscription/subscription-sql.js';
 import { SubscriptionFetchCounter } from './.build/modules/subscription/subscription-fetch-counter.js';
 import { digestOf } from './.build/modules/subscription/subscription-fetch.service.js';
@@ -123,13 +124,11 @@ async function resolve(token) {
     if (found) return found;
     await redis.del(tokenKey);
   }
-  const [[link]] = await pool.query(
-    'SELECT `userid` FROM `link` WHERE `token` = ? AND `type` = 11 LIMIT 1',
-    [token],
-  );
+  const owner = tokenOwnerQuery(q, token);
+  const [[link]] = await pool.query(owner.sql, owner.params);
   if (!link) return null;
-  const found = await subscriber(Number(link.userid), token);
-  if (found) await redis.set(tokenKey, String(link.userid), 'PX', BODY_TTL_MS);
+  const found = await subscriber(Number(link.userId), token);
+  if (found) await redis.set(tokenKey, String(link.userId), 'PX', BODY_TTL_MS);
   return found;
 }
 

@@ -2,7 +2,7 @@
  * The SQL of a subscription fetch's two statements, as pure builders: raw rather than TypeORM
  * query builders, which rebuild the statement and map the entity on every fetch. The repository
  * runs them; the bench's bare mysql2 ceiling imports the same builders (from its build) so both
- * run identical SQL. Positional `?`, which mysql2 and better-sqlite3 both bind.
+ * run identical SQL (a fetch with a cold token lookup runs three). Positional `?`, which mysql2 and better-sqlite3 both bind.
  */
 
 import type { Quote, SqlQuery } from '../../database/raw-sql.js';
@@ -46,6 +46,16 @@ export function subscriberQuery(
       `ON l.${q('userid')} = u.${q('id')} AND l.${q('type')} = ? AND l.${q('token')} = ? ` +
       `WHERE u.${q('id')} = ?`,
     params: [SUBSCRIPTION_LINK_TYPE, token, userId],
+  };
+}
+
+/** Whose subscription token this is: through `link`'s token index. */
+export function tokenOwnerQuery(q: Quote, token: string): SqlQuery {
+  return {
+    sql:
+      `SELECT ${q('userid')} AS ${q('userId')} FROM ${q('link')} ` +
+      `WHERE ${q('token')} = ? AND ${q('type')} = ? LIMIT 1`,
+    params: [token, SUBSCRIPTION_LINK_TYPE],
   };
 }
 

@@ -16,6 +16,7 @@ import {
   fetchStatsQuery,
   SUBSCRIBER_COLUMNS,
   subscriberQuery,
+  tokenOwnerQuery,
 } from './subscription-sql.js';
 
 type RawSubscriber = Record<keyof Subscriber, unknown>;
@@ -101,11 +102,12 @@ export class SubscriptionRepository {
 
   /** Whose token this is (the token lookup behind the cache). */
   async findUserIdByToken(token: string): Promise<number | null> {
-    const row = await this.m().findOne(Link, {
-      select: { id: true, userid: true },
-      where: { token, type: SUBSCRIPTION_LINK_TYPE },
-    });
-    return row ? row.userid : null;
+    const { sql, params } = tokenOwnerQuery(this.q, token);
+    const [row] = await this.dataSource.query<{ userId: unknown }[]>(
+      sql,
+      params,
+    );
+    return row ? Number(row.userId) : null;
   }
 
   /**
