@@ -1,10 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import {
   exceptionLogger,
   mapException,
   writeMappedHead,
 } from '../../common/http/all-exceptions.filter.js';
+import { dialectErrors } from '../../common/http/dialect-errors.js';
 import { NodeException } from '../node/node.exception.js';
 
 /**
@@ -27,29 +27,11 @@ export function sendSspanelError(
   });
 }
 
-/** The SSPanel controllers' filter: every error of theirs in SSPanel's shape. */
-@Catch()
-export class SspanelExceptionFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
-    const http = host.switchToHttp();
-    sendSspanelError(
-      exception,
-      http.getRequest<Request>(),
-      http.getResponse<Response>(),
-    );
-  }
-}
-
 /**
- * The same shape for errors raised before routing on SSPanel paths (the body parsers: malformed
- * JSON, 413), which no controller filter sees. Mounted on the SSPanel prefix after its parsers.
+ * The SSPanel controllers' filter (every error of theirs in SSPanel's shape), and the same shape
+ * for errors raised before routing on SSPanel paths (mounted on the prefix after its parsers).
  */
-export function sspanelParseErrors(
-  err: unknown,
-  req: Request,
-  res: Response,
-  _next: NextFunction,
-): void {
-  sendSspanelError(err, req, res);
-}
+export const {
+  Filter: SspanelExceptionFilter,
+  parseErrors: sspanelParseErrors,
+} = dialectErrors('SspanelExceptionFilter', sendSspanelError);

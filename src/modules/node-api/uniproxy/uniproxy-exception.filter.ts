@@ -1,10 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import {
   exceptionLogger,
   mapException,
   writeMappedHead,
 } from '../../../common/http/all-exceptions.filter.js';
+import { dialectErrors } from '../../../common/http/dialect-errors.js';
 
 /**
  * Every UniProxy error as V2Board renders one: `{"message": "…"}` with the status the global
@@ -22,29 +22,11 @@ export function sendUniProxyError(
   writeMappedHead(res, mapped).json({ message: mapped.body.msg });
 }
 
-/** The UniProxy controller's filter. */
-@Catch()
-export class UniProxyExceptionFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
-    const http = host.switchToHttp();
-    sendUniProxyError(
-      exception,
-      http.getRequest<Request>(),
-      http.getResponse<Response>(),
-    );
-  }
-}
-
 /**
- * The same shape for errors raised before routing on UniProxy paths (the raw body parser: 413),
- * which no controller filter sees. Mounted on the UniProxy prefix after its parser.
+ * The UniProxy controller's filter, and the same shape for errors raised before routing on
+ * UniProxy paths (the raw body parser's 413; mounted on the prefix after its parser).
  */
-export function uniproxyParseErrors(
-  err: unknown,
-  req: Request,
-  res: Response,
-  _next: NextFunction,
-): void {
-  sendUniProxyError(err, req, res);
-}
+export const {
+  Filter: UniProxyExceptionFilter,
+  parseErrors: uniproxyParseErrors,
+} = dialectErrors('UniProxyExceptionFilter', sendUniProxyError);
