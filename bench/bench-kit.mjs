@@ -9,13 +9,26 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * Which bench this process belongs to (`node`, `subscription`, `money`: the running script's
+ * name without `-bench.mjs`; a ceiling server inherits its runner's `BENCH_NAME`). The default
+ * database and the Redis prefixes are per bench, so two benches run side by side never drop or
+ * clear each other's data.
+ */
+export const BENCH_NAME =
+  process.env.BENCH_NAME ??
+  basename(process.argv[1] ?? 'bench', '.mjs').replace(/-bench$/, '');
 export const DATABASE_URL =
-  process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/panel_bench';
+  process.env.DATABASE_URL ??
+  `mysql://root@127.0.0.1:3306/panel_bench_${BENCH_NAME.replace(/\W/g, '_')}`;
+/** The app's REDIS_KEY_PREFIX and the ceiling's own prefix in a bench run. */
+export const APP_REDIS_PREFIX = `panel_bench_${BENCH_NAME}:`;
+export const CEILING_REDIS_PREFIX = `panel_bench_${BENCH_NAME}_ceiling:`;
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -316,7 +329,9 @@ export function appEnv(extra) {
     NODE_ENV: 'production',
     DATABASE_URL,
     REDIS_URL,
-    REDIS_KEY_PREFIX: 'panel_bench:',
+    REDIS_KEY_PREFIX: APP_REDIS_PREFIX,
+    // Read by the ceiling servers (and by the kit in them): same bench, same names.
+    BENCH_NAME,
     MU_KEY: `bench-${randomUUID()}`,
     JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
     LOG_LEVEL: 'warn',

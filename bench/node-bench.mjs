@@ -2,7 +2,7 @@
  * `npm run bench:node`: the node API at 100,000 users against a bare node:http + mysql2 ceiling.
  *
  * 1. (Re)creates the MariaDB/MySQL database of DATABASE_URL (default
- *    mysql://root@127.0.0.1:3306/panel_bench), applies the real migrations and fills it: 100,000
+ *    mysql://root@127.0.0.1:3306/panel_bench_node), applies the real migrations and fills it: 100,000
  *    users of which about 13,000 are servable by node 1, 64 nodes, recent alive IPs.
  * 2. Starts the app built by `prebench:node` into bench/.build (its own copy: other work may
  *    rebuild dist/ meanwhile) and bench/node-ceiling-server.mjs as two processes on
@@ -17,7 +17,9 @@ import os from 'node:os';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import {
+  APP_REDIS_PREFIX,
   appEnv,
+  CEILING_REDIS_PREFIX,
   clearRedisPrefixes,
   CONNECTIONS,
   DATABASE_URL,
@@ -40,6 +42,11 @@ import {
   WARMUP_S,
   writeSection,
 } from './bench-kit.mjs';
+import {
+  GZIP_GOAL,
+  measureWireBytes,
+  wireBytesTable,
+} from './node-wire-bytes.mjs';
 
 const MU_KEY = `bench-${randomUUID()}`;
 const USERS = 100_000;
@@ -141,6 +148,27 @@ function trafficRequests(base, size) {
   ];
 }
 
+/** GETs `path` from every target: the same JSON body and ETag from each, or it throws. */
+async function sameList(targets, path) {
+  const answers = [];
+  for (const t of targets) {
+    const res = await fetch(`${t.url}${path}`);
+    if (res.status !== 200)
+      throw new Error(`${t.name}: ${path} answered ${res.status}`);
+    answers.push({ text: await res.text(), etag: res.headers.get('etag') });
+  }
+  const [first, ...rest] = answers;
+  if (rest.some((a) => a.text !== first.text || a.etag !== first.etag))
+    throw new Error(
+      `the ceiling does not send the same body and ETag as the app for ${path}`,
+    );
+  return {
+    body: JSON.parse(first.text),
+    etag: first.etag,
+    bytes: Buffer.byteLength(first.text),
+  };
+}
+
 async function main() {
   const started = new Date();
   const load0 = os.loadavg();
@@ -154,7 +182,7 @@ async function main() {
 
   const redis = new Redis(REDIS_URL);
   const clearRedis = () =>
-    clearRedisPrefixes(redis, ['panel_bench:', 'panel_bench_ceiling:']);
+    clearRedisPrefixes(redis, [APP_REDIS_PREFIX, CEILING_REDIS_PREFIX]);
   await clearRedis();
 
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '')
@@ -189,6 +217,15 @@ async function main() {
     log(
       `node ${BENCH_NODE} serves ${servable} users (${(listBytes / 1024 / 1024).toFixed(2)} MiB), ETag ${etag}`,
     );
+    const uniproxyPath = `/api/v1/server/UniProxy/user?token=${encodeURIComponent(MU_KEY)}&node_id=${BENCH_NODE}&node_type=v2ray`;
+    const uniproxy = await sameList(targets, uniproxyPath);
+    if (uniproxy.body.users.length !== servable)
+      throw new Error(
+        `UniProxy lists ${uniproxy.body.users.length} users, /mod_mu ${servable}`,
+      );
+    log(
+      `UniProxy user list ${(uniproxy.bytes / 1024 / 1024).toFixed(2)} MiB, ETag ${uniproxy.etag}`,
+    );
 
     const results = {};
     const scenarios = [
@@ -198,6 +235,15 @@ async function main() {
         {
           path: usersPath,
           headers: { 'if-none-match': etag },
+          expect: '3xx',
+        },
+      ],
+      ['UniProxy user (200, full body)', { path: uniproxyPath }],
+      [
+        'UniProxy user (304)',
+        {
+          path: uniproxyPath,
+          headers: { 'if-none-match': uniproxy.etag },
           expect: '3xx',
         },
       ],
@@ -215,12 +261,29 @@ async function main() {
       if (only && !name.includes(only)) continue;
       results[name] = await scenario(name, targets, opts);
     }
+    const tokenQuery = `token=${encodeURIComponent(MU_KEY)}&node_id=${BENCH_NODE}&node_type=v2ray`;
+    const wire = await measureWireBytes(targets[0].url, [
+      ['`GET /mod_mu/users`', usersPath],
+      [
+        '`GET /app/api/v0/node/users` (seed)',
+        `/app/api/v0/node/users?node_id=${BENCH_NODE}`,
+        { key: MU_KEY },
+      ],
+      ['UniProxy `user`', uniproxyPath],
+      ['UniProxy `config`', `/api/v1/server/UniProxy/config?${tokenQuery}`],
+    ]);
+    for (const r of wire)
+      log(
+        `${r.name}: ${r.plain} B plain, ${r.gzip} B gzip (${r.ratio.toFixed(2)}×)`,
+      );
     if (!only)
       writeResults({
         started,
         results,
         servable,
         listBytes,
+        uniproxyBytes: uniproxy.bytes,
+        wire,
         total,
         machine: await machineNote(load0),
       });
@@ -238,11 +301,15 @@ function writeResults({
   results,
   servable,
   listBytes,
+  uniproxyBytes,
+  wire,
   total,
   machine,
 }) {
   const list = results['users list (200, full body)'];
   const notModified = results['users list (304)'];
+  const uniproxy = results['UniProxy user (200, full body)'];
+  const uniproxy304 = results['UniProxy user (304)'];
   const t1000 = results['traffic, 1,000 entries'];
   const t10 = results['traffic, 10 entries'];
   const ratio = (a, b) => a / b;
@@ -258,6 +325,11 @@ function writeResults({
       20,
     ],
     [
+      'UniProxy user list: app ≥ 0.8 × ceiling',
+      ratio(uniproxy.app.rps, uniproxy.ceiling.rps),
+      0.8,
+    ],
+    [
       'traffic, 1,000 entries: app ≥ 0.7 × ceiling',
       ratio(t1000.app.rps, t1000.ceiling.rps),
       0.7,
@@ -269,6 +341,9 @@ function writeResults({
     ],
   ];
   const p99ok = t10.app.p99 < 50;
+  const lists = wire.filter((r) => !r.name.includes('config'));
+  const worstGzip = lists.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const gzipOk = worstGzip.ratio <= GZIP_GOAL;
   const rows = Object.entries(results).map(
     ([name, r]) =>
       `| ${name} | ${fmtRps(r.app.rps)} (${r.app.rounds.join(', ')}) | ${r.app.p50} | ${r.app.p99} | ${fmtRps(r.ceiling.rps)} (${r.ceiling.rounds.join(', ')}) | ${r.ceiling.p50} | ${r.ceiling.p99} | ${ratio(r.app.rps, r.ceiling.rps).toFixed(2)} | ${r.app.bad + r.ceiling.bad} |`,
@@ -284,6 +359,12 @@ This section is generated by \`npm run bench:node\` (bench/node-bench.mjs), last
 |---|---|---|---|
 ${checks.map(([name, value, target]) => `| ${name} | ${value.toFixed(2)}× | ${target}× | ${value >= target ? 'yes' : '**no**'} |`).join('\n')}
 | traffic, 10 entries: app p99 < 50 ms | ${t10.app.p99} ms | 50 ms | ${p99ok ? 'yes' : '**no**'} |
+| every list route: gzip bytes ≤ ${GZIP_GOAL} × plain (${servable.toLocaleString('en-US')} users) | ${worstGzip.ratio.toFixed(2)}× (worst: ${worstGzip.name}) | ${GZIP_GOAL}× | ${gzipOk ? 'yes' : '**no**'} |
+
+Not a goal, shown next to each other: the app's UniProxy \`user\` 304 answers ${fmtRps(uniproxy304.app.rps)} req/s, the
+\`/mod_mu/users\` 304 ${fmtRps(notModified.app.rps)} req/s (${ratio(uniproxy304.app.rps, notModified.app.rps).toFixed(2)}×); each 304 is
+${ratio(uniproxy304.app.rps, uniproxy.app.rps).toFixed(1)}× / ${ratio(notModified.app.rps, list.app.rps).toFixed(1)}× its own full list. With \`Accept-Encoding: gzip\` every 304 stays a bare
+304 with the same ETag (table below).
 
 ### Figures
 
@@ -296,11 +377,20 @@ errors and timeouts (should be 0).
 |---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
+### Bytes on the wire: gzip
+
+Each route requested once without \`Accept-Encoding\` and once with \`Accept-Encoding: gzip\` (what Go's
+HTTP client sends by default), node ${BENCH_NODE} with ${servable.toLocaleString('en-US')} servable users; the body bytes as
+received, not decompressed. The compressed bytes are made once per cache fill, not per request.
+
+${wireBytesTable(wire)}
+
 ### What was measured
 
 - **Database**: ${total.toLocaleString('en-US')} users; node ${BENCH_NODE} (group 1, class 1) serves **${servable.toLocaleString('en-US')}** of them
   (the rest: other groups, class 0, disabled, expired, over quota, over their device limit);
-  64 nodes; 5,000 recent \`alive_ip\` rows. The users list body is ${(listBytes / 1024 / 1024).toFixed(2)} MiB.
+  64 nodes; 5,000 recent \`alive_ip\` rows. The users list body is ${(listBytes / 1024 / 1024).toFixed(2)} MiB, the UniProxy
+  \`user\` body ${(uniproxyBytes / 1024 / 1024).toFixed(2)} MiB.
 - **App**: the built Nest app (\`node bench/.build/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, so no access
   log line per request; the node rate limit raised out of the way), MariaDB pool of 10, Redis cache.
 - **Ceiling**: \`bench/node-ceiling-server.mjs\`, a bare \`node:http\` + \`mysql2\` (+ \`ioredis\`) process
@@ -313,6 +403,13 @@ ${rows.join('\n')}
   without Nest, Express, class-validator and TypeORM.
 - **users list (200)**: \`GET /mod_mu/users?node_id=1\` without If-None-Match, the full list each time.
 - **users list (304)**: the same with the current ETag in If-None-Match, as XrayR's second poll.
+- **UniProxy user (200)**: \`GET /api/v1/server/UniProxy/user?token=…&node_id=1&node_type=v2ray\` (node 1 is VMess) without
+  If-None-Match: \`{"users":[{id, uuid, speed_limit, device_limit}]}\` for the same users. The ceiling does the
+  route's work (bench/node-ceiling-uniproxy.mjs): the key from \`token\`, \`node_type\` normalised, the node row
+  read with the app's \`readNodeProtocol\` and matched to the type, the coalesced heartbeat, the list
+  from Redis with V2Board's ETag (built on a miss with the app's SQL builders and row rules);
+  checked: same body and ETag as the app's.
+- **UniProxy user (304)**: the same with the ETag in If-None-Match, as the agents' next poll.
 - **traffic**: \`POST /mod_mu/users/traffic\` with 1,000 or 10 entries. Every body is different
   (the dedup window would otherwise acknowledge without applying) and requests rotate over 63
   nodes with disjoint users, as reports from different nodes do; the same sequence goes to both servers.

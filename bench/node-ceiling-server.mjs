@@ -3,7 +3,7 @@
  * work as the Nest app for the benchmarked routes, and nothing else.
  *
  * Same work, route by route:
- * - auth: the MU_KEY from header `Key` or query `key` / `muKey`, compared over sha256 digests in
+ * - auth: the MU_KEY from header `Key` or query `key` / `muKey` / `token`, compared over sha256 digests in
  *   constant time; 401 `{"ret":0,"msg":"Invalid request."}`;
  * - input: node_id a positive integer, no unknown query parameters; traffic bodies validated by
  *   the app's own `trafficEntriesProblem` (imported from the app build);
@@ -11,6 +11,7 @@
  *   and its ETag from Redis (a small head read on every request, the body only when the
  *   in-process copy is stale), built on a miss with the app's SQL builders (imported from the app build)
  *   and the same JSON shape; 304 when If-None-Match matches;
+ * - GET /api/v1/server/UniProxy/user: see node-ceiling-uniproxy.mjs;
  * - POST /mod_mu/users/traffic: node lookup, per-user aggregation with the rate, sha256 report
  *   key, one transaction: traffic_report claim (duplicate → conditional re-claim), the chunked
  *   CASE updates, the node update.
@@ -18,7 +19,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import { ceilingPool } from './bench-kit.mjs';
+import { ceilingPool, CEILING_REDIS_PREFIX } from './bench-kit.mjs';
 import {
   addTrafficQuery,
   aliveIpCountsQuery,
@@ -33,6 +34,7 @@ import {
 } from './.build/modules/node/node-sql.js';
 import { trafficEntriesProblem } from './.build/modules/node-api/dto/traffic-report.dto.js';
 import { aggregateTraffic } from './.build/modules/node-api/traffic-aggregate.js';
+import { uniproxyUserRoute } from './node-ceiling-uniproxy.mjs';
 
 const PORT = Number(process.env.PORT);
 const MU_KEY = process.env.MU_KEY;
@@ -44,7 +46,7 @@ const BODY_LIMIT = 4 * 1024 * 1024;
 
 const pool = ceilingPool();
 const redis = new Redis(process.env.REDIS_URL, {
-  keyPrefix: 'panel_bench_ceiling:',
+  keyPrefix: CEILING_REDIS_PREFIX,
 });
 const q = (name) => `\`${name}\``;
 
@@ -70,6 +72,7 @@ function authorized(req, url) {
     req.headers['key'],
     url.searchParams.get('key'),
     url.searchParams.get('muKey'),
+    url.searchParams.get('token'),
   ].find((c) => typeof c === 'string' && c.length > 0);
   return key !== undefined && timingSafeEqual(digest(key), expected);
 }
@@ -301,11 +304,23 @@ async function traffic(req, res, url) {
   send(res, 200, OK);
 }
 
+const uniproxyUser = uniproxyUserRoute({
+  pool,
+  redis,
+  authorized,
+  heartbeat,
+});
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://ceiling');
   let work;
   if (req.method === 'GET' && url.pathname === '/mod_mu/users')
     work = users(req, res, url);
+  else if (
+    req.method === 'GET' &&
+    url.pathname === '/api/v1/server/UniProxy/user'
+  )
+    work = uniproxyUser(req, res, url);
   else if (req.method === 'POST' && url.pathname === '/mod_mu/users/traffic')
     work = traffic(req, res, url);
   else if (url.pathname === '/health')

@@ -2,7 +2,7 @@
  * `npm run bench:sub`: subscription fetches at 100,000 users and 200 nodes against a bare
  * node:http + mysql2 ceiling producing the same bytes (bench/subscription-ceiling-server.mjs).
  *
- * 1. (Re)creates the database of DATABASE_URL (default mysql://root@127.0.0.1:3306/panel_bench),
+ * 1. (Re)creates the database of DATABASE_URL (default mysql://root@127.0.0.1:3306/panel_bench_subscription),
  *    applies the real migrations, seeds 200 nodes of mixed protocols over classes and groups,
  *    and 10,000 users, each with a subscription token (`link`, type 11).
  * 2. 10,000 users: the app (bench/.build, built by `prebench:sub`) alone, under the same load as
@@ -21,7 +21,9 @@ import os from 'node:os';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import {
+  APP_REDIS_PREFIX,
   appEnv,
+  CEILING_REDIS_PREFIX,
   clearRedisPrefixes,
   CONNECTIONS,
   DATABASE_URL,
@@ -331,7 +333,7 @@ async function main() {
   const db = await mysql.createConnection({ uri: DATABASE_URL, timezone: 'Z' });
   const redis = new Redis(REDIS_URL);
   const clearRedis = () =>
-    clearRedisPrefixes(redis, ['panel_bench:', 'panel_bench_ceiling:']);
+    clearRedisPrefixes(redis, [APP_REDIS_PREFIX, CEILING_REDIS_PREFIX]);
   await clearRedis();
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '')
     .split(' ')

@@ -26,7 +26,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import helmet from 'helmet';
 import { Redis } from 'ioredis';
-import { ceilingPool } from './bench-kit.mjs';
+import { ceilingPool, CEILING_REDIS_PREFIX } from './bench-kit.mjs';
 import { readNodeProtocol } from './.build/modules/node/protocol/index.js';
 import {
   accountState,
@@ -59,7 +59,7 @@ const NO_CACHE = process.env.BENCH_CEILING_NO_CACHE === '1';
 
 const pool = ceilingPool();
 const redis = new Redis(process.env.REDIS_URL, {
-  keyPrefix: 'panel_bench_ceiling:',
+  keyPrefix: CEILING_REDIS_PREFIX,
 });
 const throttle = new RedisThrottlerStorage({ client: redis });
 const counter = new SubscriptionFetchCounter({ client: redis });
