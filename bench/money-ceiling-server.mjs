@@ -1,0 +1,517 @@
+/**
+ * The ceiling for the money benchmark (bench/money-bench.mjs): a bare `node:http` + `mysql2`
+ * (+ `ioredis`) server doing the app's work for its two money routes, and nothing else. The rules
+ * are the app's own compiled code (bench/.build): the epay gateway's `verifyCallback` (signature,
+ * pid, status, amount format), `toCents`/`formatCents`, the commission levels and rounding,
+ * `parsePlanContent` and `decidePurchase`. The app has no raw-SQL builders on these paths (its
+ * repositories use TypeORM's query builder), so the statements are written out here, one for
+ * each of the app's, in the same order and the same transactions:
+ *
+ * - `GET|POST /app/api/v0/payment/notify/epay` (PaymentCallbackService.settle +
+ *   PaymentCreditService.creditPaidOrder): order by tradeno, gateway check, its checkout's
+ *   currency, amount check, order by id; then ONE transaction: the conditional
+ *   `status 0/-1 → 1` update (the single winner), the payer's balance credit
+ *   (`ROUND(money + x, 2)` under the DECIMAL bound), the balance read, the `user_money_log` row,
+ *   the referral chain (payer's link, earner's link, PAYBACK_MAX_TIMES count, the `payback` row,
+ *   the earner's credit, read and log row); retried on a deadlock as the app does; then the
+ *   `payment_callback` record. Replies `success` / `fail` as the app.
+ * - `POST /app/api/v0/user/buy` (JwtStrategy + ShopPurchaseService.purchase): the bearer JWT
+ *   verified (HS256, issuer, audience, expiry) and its user looked up; the body checked; ONE
+ *   transaction: the purchaser's row `FOR UPDATE`, the plan, the rules, the `bought` row, the
+ *   guarded debit, the balance read, the ledger row, the account update (quota added in SQL), the
+ *   quota read; then the node user lists and the user's subscription bodies dropped from Redis
+ *   (the USERS_ENTITLEMENTS_CHANGED listeners). Replies the app's envelope.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { Redis } from 'ioredis';
+import jwt from 'jsonwebtoken';
+import { ceilingPool, CEILING_REDIS_PREFIX } from './bench-kit.mjs';
+import { centsToNumber, formatCents, toCents } from './.build/common/money.js';
+import { EpayGateway } from './.build/modules/payment/gateways/epay.gateway.js';
+import {
+  commissionCents,
+  commissionLevels,
+} from './.build/modules/referral/commission.js';
+import { parsePlanContent } from './.build/modules/shop/plan-content.js';
+import { decidePurchase } from './.build/modules/shop/purchase-rules.js';
+
+const PORT = Number(process.env.PORT);
+const NOTIFY_PATH = '/app/api/v0/payment/notify/epay';
+const BUY_PATH = '/app/api/v0/user/buy';
+const ATTEMPTS = 3;
+const MAX_BALANCE = '9999999999.99';
+const LEVELS = commissionLevels(
+  (process.env.PAYBACK_RATES ?? '0.2').split(',').map(Number),
+);
+const MAX_TIMES = Number(process.env.PAYBACK_MAX_TIMES ?? 1);
+const JWT_SECRET = process.env.JWT_SECRET;
+const JWT_OPTIONS = {
+  issuer: process.env.JWT_ISSUER ?? 'panel',
+  audience: process.env.JWT_AUDIENCE ?? 'panel-users',
+  algorithms: ['HS256'],
+};
+
+const epay = new EpayGateway(
+  'epay',
+  {
+    url: process.env.EPAY_URL,
+    pid: process.env.EPAY_PID,
+    key: process.env.EPAY_KEY,
+  },
+  { notifyUrl: '', returnUrl: '' },
+);
+const pool = ceilingPool();
+const redis = new Redis(process.env.REDIS_URL, {
+  keyPrefix: CEILING_REDIS_PREFIX,
+});
+const unixNow = () => Math.floor(Date.now() / 1000);
+
+function send(res, status, body, type = 'application/json; charset=utf-8') {
+  const bytes = Buffer.from(body);
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': bytes.length,
+  });
+  res.end(bytes);
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const transient = (err) => err?.errno === 1213 || err?.errno === 1205;
+
+/** `work(conn)` in one transaction on one pooled connection, rerun on a deadlock / lock wait. */
+async function transaction(work) {
+  for (let attempt = 1; ; attempt++) {
+    const conn = await pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const result = await work(conn);
+      await conn.commit();
+      return result;
+    } catch (err) {
+      await conn.rollback().catch(() => undefined);
+      if (!transient(err) || attempt >= ATTEMPTS) throw err;
+    } finally {
+      conn.release();
+    }
+  }
+}
+
+/** LedgerService.applyBalanceChange: guarded update, the balance read, the log row. */
+async function applyBalanceChange(conn, change) {
+  const amount = formatCents(change.amountCents);
+  let sql = 'UPDATE `user` SET `money` = ROUND(money + ?, 2) WHERE `id` = ?';
+  const params = [amount, change.userId];
+  if (change.requireFunds && change.amountCents < 0) {
+    sql += ' AND money >= ?';
+    params.push(formatCents(-change.amountCents));
+  }
+  if (change.amountCents > 0) {
+    sql += ' AND money + ? <= CAST(? AS DECIMAL(14, 2))';
+    params.push(amount, MAX_BALANCE);
+  }
+  const [r] = await conn.query(sql, params);
+  if (r.affectedRows === 0) return null;
+  const [[row]] = await conn.query(
+    'SELECT `id`, `money` FROM `user` WHERE `id` = ? LIMIT 1',
+    [change.userId],
+  );
+  const afterCents = toCents(row.money);
+  const beforeCents = afterCents - change.amountCents;
+  await conn.query(
+    'INSERT INTO `user_money_log` (`user_id`, `before`, `after`, `amount`, `reason`, `ref_type`, `ref_id`, `note`, `created_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      change.userId,
+      formatCents(beforeCents),
+      formatCents(afterCents),
+      amount,
+      change.reason,
+      change.refType,
+      change.refId,
+      null,
+      unixNow(),
+    ],
+  );
+  return { afterCents };
+}
+
+const chainLink = async (conn, id) =>
+  (
+    await conn.query(
+      'SELECT `id`, `ref_by`, `enable` FROM `user` WHERE `id` = ? LIMIT 1',
+      [id],
+    )
+  )[0][0] ?? null;
+
+/** ReferralService.payCommission inside the crediting transaction. */
+async function payCommission(conn, order) {
+  const totalCents = toCents(order.total);
+  if (LEVELS.length === 0 || totalCents <= 0) return;
+  const payer = await chainLink(conn, order.userid);
+  if (!payer) return;
+  const seen = new Set([payer.id]);
+  let nextId = payer.ref_by;
+  for (const level of LEVELS) {
+    if (!nextId || seen.has(nextId)) break;
+    const earner = await chainLink(conn, nextId);
+    if (!earner || earner.enable !== 1) break;
+    seen.add(earner.id);
+    nextId = earner.ref_by;
+    const amountCents = commissionCents(totalCents, level);
+    if (amountCents <= 0) continue;
+    if (MAX_TIMES !== 0) {
+      const [[{ n }]] = await conn.query(
+        'SELECT COUNT(1) AS n FROM `payback` WHERE `ref_by` = ? AND `userid` = ? AND `total` > 0',
+        [earner.id, payer.id],
+      );
+      if (Number(n) >= MAX_TIMES) continue;
+    }
+    const [ins] = await conn.query(
+      'INSERT INTO `payback` (`total`, `userid`, `ref_by`, `ref_get`, `datetime`, `callback`, `paylist_id`, `level`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        order.total,
+        order.userid,
+        earner.id,
+        formatCents(amountCents),
+        unixNow(),
+        0,
+        order.id,
+        level.level,
+      ],
+    );
+    const applied = await applyBalanceChange(conn, {
+      userId: earner.id,
+      amountCents,
+      reason: 'commission',
+      refType: 'payback',
+      refId: ins.insertId,
+    });
+    if (!applied) throw new Error(`Referrer ${earner.id} vanished`);
+  }
+}
+
+const ORDER_COLUMNS =
+  '`id`, `userid`, `total`, `status`, `tradeno`, `datetime`, `gateway`, `paid_at`, `callback_no`';
+
+/** PaymentCreditService.creditPaidOrder: true = credited, false = already paid. */
+async function creditPaidOrder(orderId, callbackNo) {
+  const [[order]] = await pool.query(
+    `SELECT ${ORDER_COLUMNS} FROM \`paylist\` WHERE \`id\` = ? LIMIT 1`,
+    [orderId],
+  );
+  return transaction(async (conn) => {
+    const [won] = await conn.query(
+      'UPDATE `paylist` SET `status` = ?, `paid_at` = ?, `gateway` = ?, `callback_no` = ? WHERE `id` = ? AND `status` IN (?, ?)',
+      [1, unixNow(), 'epay', callbackNo, order.id, 0, -1],
+    );
+    if (won.affectedRows === 0) return false;
+    const applied = await applyBalanceChange(conn, {
+      userId: order.userid,
+      amountCents: toCents(order.total),
+      reason: 'topup',
+      refType: 'paylist',
+      refId: order.id,
+    });
+    if (!applied) throw new Error(`The owner of order ${order.id} is gone`);
+    await payCommission(conn, order);
+    return true;
+  });
+}
+
+async function recordCallback(outcome, seen) {
+  const p = seen.payment;
+  await pool.query(
+    'INSERT INTO `payment_callback` (`gateway`, `source`, `paylist_id`, `tradeno`, `outcome`, `reason`, `amount`, `currency`, `reference`, `detail`, `created_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      'epay',
+      'notify',
+      seen.orderId ?? null,
+      seen.tradeno ?? null,
+      outcome,
+      seen.reason ?? null,
+      p ? formatCents(p.amountCents) : null,
+      p?.currency ?? null,
+      p?.reference ?? null,
+      null,
+      unixNow(),
+    ],
+  );
+  return outcome;
+}
+
+/** PaymentCallbackService.settle for one epay notify; the outcome. */
+async function settle(verification) {
+  if (verification.ok !== true)
+    return recordCallback('rejected', { reason: verification.reason });
+  const payment = verification.payment;
+  const seen = { tradeno: payment.tradeno, payment };
+  const [[order]] = await pool.query(
+    `SELECT ${ORDER_COLUMNS} FROM \`paylist\` WHERE \`tradeno\` = ? LIMIT 1`,
+    [payment.tradeno],
+  );
+  if (!order)
+    return recordCallback('rejected', { ...seen, reason: 'unknown order' });
+  seen.orderId = order.id;
+  if (order.gateway !== 'epay')
+    return recordCallback('rejected', { ...seen, reason: 'other gateway' });
+  const [[checkout]] = await pool.query(
+    'SELECT `id`, `paylist_id`, `gateway`, `currency`, `ref`, `pay_url`, `qr_code`, `created_at` FROM `payment_checkout` WHERE `paylist_id` = ? LIMIT 1',
+    [order.id],
+  );
+  const currency = checkout?.currency ?? epay.currency;
+  if (payment.currency !== currency)
+    return recordCallback('mismatch', { ...seen, reason: 'currency' });
+  if (payment.amountCents !== toCents(order.total))
+    return recordCallback('mismatch', { ...seen, reason: 'amount' });
+  const credited = await creditPaidOrder(order.id, payment.reference);
+  return recordCallback(credited ? 'credited' : 'already_paid', seen);
+}
+
+const REPLY_STATUS = { credited: 200, already_paid: 200, ignored: 200 };
+
+async function notify(req, res, url) {
+  let params = Object.fromEntries(url.searchParams);
+  let rawBody;
+  if (req.method === 'POST') {
+    rawBody = await readBody(req);
+    const type = req.headers['content-type'] ?? '';
+    const body = type.includes('application/json')
+      ? JSON.parse(rawBody.toString('utf8'))
+      : Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
+    if (Object.keys(body).length > 0) params = body;
+  }
+  const verification = epay.verifyCallback({
+    params,
+    rawBody,
+    headers: req.headers,
+  });
+  const outcome = await settle(verification);
+  const status = REPLY_STATUS[outcome] ?? 400;
+  send(
+    res,
+    status,
+    status === 200 ? 'success' : 'fail',
+    'text/plain; charset=utf-8',
+  );
+}
+
+const unauthorized = (res) =>
+  send(
+    res,
+    401,
+    '{"ret":0,"msg":"Missing or invalid bearer token","code":"UNAUTHORIZED"}',
+  );
+
+/** JwtStrategy: the token, then its user must still exist. */
+async function authenticate(req) {
+  const header = req.headers.authorization ?? '';
+  if (!header.startsWith('Bearer ')) return null;
+  let payload;
+  try {
+    payload = jwt.verify(header.slice(7), JWT_SECRET, JWT_OPTIONS);
+  } catch {
+    return null;
+  }
+  const id = Number(payload.sub);
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const [[user]] = await pool.query(
+    'SELECT `id`, `email`, `is_admin` FROM `user` WHERE `id` = ? LIMIT 1',
+    [id],
+  );
+  return user ?? null;
+}
+
+function toIso(d) {
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+}
+
+/** ShopPurchaseService.purchaseInTransaction; the result DTO or an error reply. */
+async function purchaseIn(conn, userId, shopId, now) {
+  const [[user]] = await conn.query(
+    'SELECT `id`, `class`, `class_expire`, `expire_in`, `money` FROM `user` WHERE `id` = ? LIMIT 1 FOR UPDATE',
+    [userId],
+  );
+  if (!user) return { status: 404, msg: 'User not found' };
+  const [[shop]] = await conn.query(
+    'SELECT `id`, `name`, `price`, `content`, `auto_renew`, `auto_reset_bandwidth`, `status` FROM `shop` WHERE `id` = ? LIMIT 1',
+    [shopId],
+  );
+  if (!shop || Number(shop.status) !== 1)
+    return { status: 404, msg: 'Plan not found' };
+  const content = parsePlanContent(
+    shop.content,
+    Boolean(Number(shop.auto_reset_bandwidth)),
+  );
+  if (!content) return { status: 409, msg: 'Plan has invalid content' };
+  const plan = {
+    id: shop.id,
+    name: shop.name,
+    priceCents: toCents(shop.price),
+    autoRenewDays: shop.auto_renew,
+    content,
+  };
+  const moneyCents = toCents(user.money);
+  const outcome = decidePurchase({
+    user: {
+      classLevel: user.class,
+      classExpire: user.class_expire,
+      expireIn: user.expire_in,
+    },
+    plan,
+    coupon: null,
+    now,
+    allowDowngrade: false,
+    autoRenew: false,
+  });
+  if (moneyCents < outcome.priceCents)
+    return { status: 402, msg: 'Insufficient balance' };
+  const [bought] = await conn.query(
+    'INSERT INTO `bought` (`userid`, `shopid`, `datetime`, `renew`, `coupon`, `price`) VALUES (?, ?, ?, ?, ?, ?)',
+    [
+      userId,
+      plan.id,
+      Math.floor(now.getTime() / 1000),
+      outcome.renewAt,
+      '',
+      formatCents(outcome.priceCents),
+    ],
+  );
+  let balanceCents = moneyCents;
+  if (outcome.priceCents > 0) {
+    const applied = await applyBalanceChange(conn, {
+      userId,
+      amountCents: -outcome.priceCents,
+      reason: 'purchase',
+      refType: 'bought',
+      refId: bought.insertId,
+      requireFunds: true,
+    });
+    if (!applied) return { status: 402, msg: 'Insufficient balance' };
+    balanceCents = applied.afterCents;
+  }
+  const set = ['`class` = ?', '`class_expire` = ?', '`expire_in` = ?'];
+  const params = [outcome.classLevel, outcome.classExpire, outcome.expireIn];
+  if (outcome.quota.mode === 'reset') {
+    set.push('`transfer_enable` = ?', '`u` = 0', '`d` = 0', '`last_day_t` = 0');
+    params.push(outcome.quota.bytes);
+  }
+  if (outcome.quota.mode === 'add') {
+    set.push('`transfer_enable` = transfer_enable + ?');
+    params.push(outcome.quota.bytes);
+  }
+  if (outcome.speedlimit !== null) {
+    set.push('`node_speedlimit` = ?');
+    params.push(outcome.speedlimit);
+  }
+  if (outcome.connector !== null) {
+    set.push('`node_connector` = ?');
+    params.push(outcome.connector);
+  }
+  await conn.query(`UPDATE \`user\` SET ${set.join(', ')} WHERE \`id\` = ?`, [
+    ...params,
+    userId,
+  ]);
+  const [[quota]] = await conn.query(
+    'SELECT `id`, `transfer_enable` FROM `user` WHERE `id` = ? LIMIT 1',
+    [userId],
+  );
+  return {
+    status: 200,
+    data: {
+      user_id: userId,
+      shop_id: plan.id,
+      shop_name: plan.name,
+      bought_id: bought.insertId,
+      price: centsToNumber(outcome.priceCents),
+      new_balance: centsToNumber(balanceCents),
+      new_class: outcome.classLevel,
+      new_class_expire: toIso(outcome.classExpire),
+      new_expire_in: toIso(outcome.expireIn),
+      new_transfer_enable: Number(quota.transfer_enable),
+      traffic_added_gb: plan.content.trafficGb ?? 0,
+      traffic_reset: outcome.quota.mode === 'reset',
+      renew: outcome.renewAt,
+    },
+  };
+}
+
+/** The USERS_ENTITLEMENTS_CHANGED listeners: every node's lists, the user's subscription bodies. */
+async function refreshNodeLists(userId) {
+  const [rows] = await pool.query('SELECT `id` FROM `ss_node`');
+  const keys = ['seed:all'];
+  for (const { id } of rows)
+    keys.push(`mu:${id}`, `seed:${id}`, `uniproxy:${id}`);
+  await redis.del(
+    ...keys.flatMap((k) => [`node-users:${k}:head`, `node-users:${k}:body`]),
+  );
+  await redis.set(`sub:gen:user:${userId}`, randomUUID(), 'PX', 86_400_000);
+}
+
+async function buy(req, res) {
+  const raw = await readBody(req);
+  const user = await authenticate(req);
+  if (!user) return unauthorized(res);
+  let body;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return send(res, 400, '{"ret":0,"msg":"Malformed JSON body"}');
+  }
+  const shopId = body?.shop_id;
+  if (!Number.isInteger(shopId) || shopId < 1 || shopId > 2_147_483_647)
+    return send(
+      res,
+      400,
+      '{"ret":0,"msg":"shop_id must be a positive integer"}',
+    );
+  const result = await transaction((conn) =>
+    purchaseIn(conn, user.id, shopId, new Date()),
+  );
+  if (result.status !== 200)
+    return send(
+      res,
+      result.status,
+      JSON.stringify({ ret: 0, msg: result.msg }),
+    );
+  await refreshNodeLists(user.id);
+  send(
+    res,
+    200,
+    JSON.stringify({ ret: 1, msg: '购买成功', data: result.data }),
+  );
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://ceiling');
+  let work;
+  if (
+    url.pathname === NOTIFY_PATH &&
+    (req.method === 'GET' || req.method === 'POST')
+  )
+    work = notify(req, res, url);
+  else if (req.method === 'POST' && url.pathname === BUY_PATH)
+    work = buy(req, res);
+  else if (url.pathname === '/health')
+    work = Promise.resolve(send(res, 200, '{"status":"ok"}'));
+  else work = Promise.resolve(send(res, 404, '{"ret":0,"msg":"Not found"}'));
+  work.catch((err) => {
+    console.error(err);
+    if (!res.headersSent)
+      send(res, 500, '{"ret":0,"msg":"Internal server error"}');
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(PORT, '127.0.0.1', () =>
+  console.log(`money ceiling listening on ${PORT}`),
+);
+
+// The runner stops this server once the measurements are over; in-flight requests may drop.
+process.on('SIGTERM', () => process.exit(0));
