@@ -3,8 +3,8 @@
  * app's per request and nothing else:
  * - the node key from `token` (the same sha256 + timingSafeEqual check as the SSPanel routes);
  * - `node_id` / `node_type` parsed and normalised as the app does (`normaliseNodeType`);
- * - the node row read (the columns of the app's `NodeRepository.findConfig`), read with the app's
- *   `readNodeProtocol` and checked against the type (`typeServes`);
+ * - the node row read with the app's `nodeConfigQuery` (what `NodeRepository.findConfig` runs),
+ *   read with the app's `readNodeProtocol` and checked against the type (`typeServes`);
  * - the coalesced heartbeat and dialect note (one write per node per 5 s);
  * - the list from Redis with V2Board's ETag (strong `"sha1 hex"`, substring match): a small head
  *   read per request, the body only when the in-process copy is stale; on a miss built with the
@@ -24,6 +24,7 @@ import {
   normaliseNodeType,
   typeServes,
 } from './.build/modules/node-api/uniproxy/uniproxy-node-type.js';
+import { nodeConfigQuery } from './.build/modules/node/node-sql.js';
 import { readNodeProtocol } from './.build/modules/node/protocol/index.js';
 
 const TTL_MS = 60_000;
@@ -33,29 +34,6 @@ const INT_MAX = 2_147_483_647;
 const NODE_ID = /^[1-9][0-9]{0,9}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const q = (name) => `\`${name}\``;
-
-/** The columns `NodeRepository.findConfig` selects, under the entity's property names. */
-const NODE_COLUMNS = {
-  id: 'id',
-  name: 'name',
-  type: 'type',
-  server: 'server',
-  method: 'method',
-  sort: 'sort',
-  trafficRate: 'traffic_rate',
-  nodeClass: 'node_class',
-  nodeGroup: 'node_group',
-  nodeSpeedlimit: 'node_speedlimit',
-  nodeBandwidth: 'node_bandwidth',
-  nodeBandwidthLimit: 'node_bandwidth_limit',
-  nodeHeartbeat: 'node_heartbeat',
-  nodeOnline: 'node_online',
-  customConfig: 'custom_config',
-};
-const NODE_SQL =
-  `SELECT ${Object.entries(NODE_COLUMNS)
-    .map(([prop, col]) => `${q(col)} AS ${q(prop)}`)
-    .join(', ')}` + ' FROM `ss_node` WHERE `id` = ? LIMIT 1';
 
 const etagOf = (body) => `"${createHash('sha1').update(body).digest('hex')}"`;
 const matches = (inm, etag) =>
@@ -82,7 +60,8 @@ export function uniproxyUserRoute({ pool, redis, authorized, heartbeat }) {
     send(res, status, Buffer.from(JSON.stringify({ message })));
 
   async function findNode(nodeId) {
-    const [[row]] = await pool.query(NODE_SQL, [nodeId]);
+    const { sql, params } = nodeConfigQuery(q, nodeId);
+    const [[row]] = await pool.query(sql, params);
     return row ?? null;
   }
 

@@ -21,6 +21,39 @@ export function saturatingAddSql(column: string, addend: string): string {
   );
 }
 
+/**
+ * The node columns every node-agent route reads (NodeConfigRow), property name → column. UniProxy
+ * resolves its node on every poll, so this is raw SQL, not a TypeORM find.
+ */
+export const NODE_CONFIG_COLUMNS = {
+  id: 'id',
+  name: 'name',
+  type: 'type',
+  server: 'server',
+  method: 'method',
+  sort: 'sort',
+  trafficRate: 'traffic_rate',
+  nodeClass: 'node_class',
+  nodeGroup: 'node_group',
+  nodeSpeedlimit: 'node_speedlimit',
+  nodeBandwidth: 'node_bandwidth',
+  nodeBandwidthLimit: 'node_bandwidth_limit',
+  nodeHeartbeat: 'node_heartbeat',
+  nodeOnline: 'node_online',
+  customConfig: 'custom_config',
+} as const;
+
+/** The node's settings, each column under its property name (NODE_CONFIG_COLUMNS). */
+export function nodeConfigQuery(q: Quote, nodeId: number): SqlQuery {
+  const columns = Object.entries(NODE_CONFIG_COLUMNS)
+    .map(([property, column]) => `${q(column)} AS ${q(property)}`)
+    .join(', ');
+  return {
+    sql: `SELECT ${columns} FROM ${q('ss_node')} WHERE ${q('id')} = ? LIMIT 1`,
+    params: [nodeId],
+  };
+}
+
 /** The node's traffic_rate (and existence) before a report is applied. */
 export function nodeTrafficRateQuery(q: Quote, nodeId: number): SqlQuery {
   return {
