@@ -1,7 +1,10 @@
 import { jest } from '@jest/globals';
 import { SsNode } from '../../src/database/entities/index.js';
 import { NodeCacheService } from '../../src/modules/node-api/node-cache.service.js';
+import { V2BOARD_ETAG } from '../../src/modules/node-api/etag.js';
+import { NodeStateService } from '../../src/modules/node/node-state.service.js';
 import { NodeUserListService } from '../../src/modules/node-api/node-user-list.service.js';
+import { UniProxyUserService } from '../../src/modules/node-api/uniproxy/uniproxy-user.service.js';
 import {
   createNode,
   createNodeUser,
@@ -201,6 +204,108 @@ describe('node API: cached-list 304 fast path (e2e)', () => {
     } finally {
       fast.mockRestore();
     }
+  });
+
+  describe('UniProxy user', () => {
+    const USER = '/api/v1/server/UniProxy/user';
+    const query = (nodeId: number, nodeType = 'v2ray') => ({
+      token: MU_KEY,
+      node_id: nodeId,
+      node_type: nodeType,
+    });
+    /** A VMess node (createNode's default) with a user and its first, full list. */
+    const polled = async () => {
+      const node = await createNode(t.dataSource);
+      await createNodeUser(t.dataSource);
+      const first = await t.http().get(USER).query(query(node.id)).expect(200);
+      return { node, etag: first.headers.etag as string, first };
+    };
+
+    it("answers the JSON list's 304 from the fast path (heartbeat, metrics, V2Board's substring match)", async () => {
+      const node = await createNode(t.dataSource);
+      await t.dataSource
+        .getRepository(SsNode)
+        .update({ id: node.id }, { nodeHeartbeat: 0 });
+      // Cached without a request, so no heartbeat was written yet.
+      const reply = await t.app
+        .get(NodeCacheService)
+        .resolve(
+          `uniproxy:${node.id}`,
+          undefined,
+          () => Promise.resolve({ body: '{"users":[]}' }),
+          V2BOARD_ETAG,
+        );
+      if ('refusal' in reply) throw new Error('refused');
+      const etag = reply.etag;
+      const users = t.app.get(UniProxyUserService);
+      const fast = jest.spyOn(users, 'notModified');
+      const full = jest.spyOn(users, 'users');
+      const noted = jest.spyOn(t.app.get(NodeStateService), 'noteDialect');
+      const labels = { method: 'GET', route: USER, status: '304' };
+      const before = sample((await t.http().get('/metrics')).text, labels);
+      try {
+        for (const inm of [etag, `W/${etag}`, etag.slice(1, -1)]) {
+          const res = await t
+            .http()
+            .get(USER)
+            .query(query(node.id))
+            .set('If-None-Match', inm)
+            .expect(304);
+          expect(res.text ?? '').toBe('');
+          expect(res.headers.etag).toBe(etag);
+          expect(res.headers['x-ratelimit-limit-node']).toBeDefined();
+        }
+        expect(fast).toHaveBeenCalledTimes(3);
+        expect(full).not.toHaveBeenCalled();
+        // As the route's interceptor does: the admin views show the dialect the node speaks.
+        expect(noted).toHaveBeenCalledWith(node.id, 'uniproxy');
+      } finally {
+        fast.mockRestore();
+        full.mockRestore();
+        noted.mockRestore();
+      }
+      expect(await heartbeatOf(node.id)).toBeGreaterThan(0);
+      const after = sample((await t.http().get('/metrics')).text, labels);
+      expect(after).toBe(before + 3);
+    });
+
+    it('leaves a wrong token, a type mismatch, an unknown node, msgpack, a stale tag and odd queries to the route', async () => {
+      const { node, etag, first } = await polled();
+      const users = t.app.get(UniProxyUserService);
+      const full = jest.spyOn(users, 'users');
+      const poll = (q: Record<string, string | number>) =>
+        t.http().get(USER).query(q).set('If-None-Match', etag);
+      try {
+        const wrong = await poll({ ...query(node.id), token: 'nope' }).expect(
+          401,
+        );
+        expect(wrong.body).toEqual({ message: expect.any(String) });
+        const mismatch = await poll(query(node.id, 'trojan')).expect(400);
+        expect(mismatch.body.message).toContain('not trojan');
+        await poll(query(node.id + 100_000)).expect(404);
+        const stale = await t
+          .http()
+          .get(USER)
+          .query(query(node.id))
+          .set('If-None-Match', '"stale"')
+          .expect(200);
+        expect(stale.body).toEqual(first.body);
+        // The route ignores parameters it does not know, so it still answers 304 itself.
+        await poll({ ...query(node.id), extra: 1 }).expect(304);
+        const packed = await t
+          .http()
+          .get(USER)
+          .query(query(node.id))
+          .set('X-Response-Format', 'msgpack')
+          .set('If-None-Match', etag)
+          .expect(200);
+        expect(packed.headers['content-type']).toContain('msgpack');
+        // The route's handler ran for each but the wrong token (its guard answered).
+        expect(full).toHaveBeenCalledTimes(5);
+      } finally {
+        full.mockRestore();
+      }
+    });
   });
 
   it('counts 304s against the node rate-limit budget; the route answers the 429', async () => {

@@ -17,7 +17,20 @@ import {
   NodeSeedController,
   SEED_USERS_ROUTE,
 } from './node-seed.controller.js';
+import {
+  NodeStateService,
+  type NodeDialect,
+} from '../node/node-state.service.js';
 import { NodeUserListService } from './node-user-list.service.js';
+import {
+  parseUniProxyCaller,
+  type UniProxyCaller,
+} from './uniproxy/uniproxy-request.js';
+import { UniProxyUserService } from './uniproxy/uniproxy-user.service.js';
+import {
+  UNIPROXY_USER_ROUTE,
+  UniProxyController,
+} from './uniproxy/uniproxy.controller.js';
 import {
   SSPANEL_USERS_ROUTE,
   SspanelMuController,
@@ -26,6 +39,13 @@ import {
 const INT_MAX = 2_147_483_647;
 const NODE_ID = /^[1-9][0-9]{0,9}$/;
 
+/** What a route reads from a request it may answer: the node, and its own 304 method. */
+interface ParsedPoll {
+  nodeId: number | undefined;
+  /** The route's service: heartbeat first, then the cached tag if the agent holds it, else null. */
+  notModified(ifNoneMatch: string): Promise<string | null>;
+}
+
 /** One cached list route the fast path answers 304 for. */
 interface FastRoute {
   /** The route pattern, as the HTTP metrics label it. */
@@ -33,18 +53,16 @@ interface FastRoute {
   /** The route's controller and handler: its rate-limit key is built from them (throttleKey). */
   controller: string;
   handler: string;
-  /** Whether the route's query DTO requires node_id. */
-  nodeIdRequired: boolean;
-  notModified(
-    nodeId: number | undefined,
-    ifNoneMatch: string,
-  ): Promise<string | null>;
+  /** The dialect its controller notes per node (SpeaksDialect). */
+  dialect: NodeDialect;
+  /** The poll, when the request is in the form the route accepts as is; null: not for the fast path. */
+  parse(req: Request): ParsedPoll | null;
 }
 
-/** A request the fast path may answer: its route, node_id and If-None-Match. */
+/** A request the fast path may answer: its route, what it asks and If-None-Match. */
 interface Poll {
   route: FastRoute;
-  nodeId: number | undefined;
+  parsed: ParsedPoll;
   ifNoneMatch: string;
 }
 
@@ -63,7 +81,10 @@ interface Poll {
  * - the MU_KEY check of NodeKeyGuard (the same `NodeKeyCheck`), then the hit counted against
  *   the `node` rate-limit budget under the key ThrottlerGuard uses, with its headers;
  * - the list service's own 304 method: the coalesced heartbeat first, then the cached head and
- *   the byte-for-byte ETag comparison `NodeCacheService.resolve()` starts with.
+ *   the ETag comparison `NodeCacheService.resolve()` starts with (the dialect's scheme); for
+ *   UniProxy `user` first the route's node resolution (unknown node, type mismatch: it throws
+ *   and the route answers), and only for the JSON list (no `X-Response-Format`);
+ * - after the 304, the dialect noted for the node as the route's interceptor does.
  * Anything else (wrong or missing key, a blocked budget, a stale or absent tag, any doubt, any
  * error) goes to `next()` and the normal route answers, exactly as before; the heartbeat and
  * the hit are not recorded twice (the heartbeat is coalesced per node, and a blocked budget is
@@ -80,10 +101,14 @@ export function nodeFastPath(
     app.get<ConfigType<typeof authConfig>>(authConfig.KEY).muKey,
   );
   const metrics = app.get(MetricsService);
+  const state = app.get(NodeStateService);
   const throttle = policyThrottle(app, 'node');
   // Without the node rate-limit budget to count against, no fast path at all.
   if (!throttle) return (_req, _res, next) => next();
-  const routes = fastRoutes(app.get(NodeUserListService));
+  const routes = fastRoutes(
+    app.get(NodeUserListService),
+    app.get(UniProxyUserService),
+  );
 
   const answer = async (
     poll: Poll,
@@ -92,9 +117,13 @@ export function nodeFastPath(
   ): Promise<boolean> => {
     if (!keyCheck.matches(req)) return false;
     if (!(await countHit(throttle, poll.route, req, res))) return false;
-    const etag = await poll.route.notModified(poll.nodeId, poll.ifNoneMatch);
+    const etag = await poll.parsed.notModified(poll.ifNoneMatch);
     if (etag === null) return false;
     send304(req, res, etag);
+    const nodeId = poll.parsed.nodeId;
+    // Secondary state, as in NodeDialectInterceptor: never fails the answer already sent.
+    if (nodeId !== undefined)
+      state.noteDialect(nodeId, poll.route.dialect).catch(() => undefined);
     return true;
   };
 
@@ -120,8 +149,11 @@ export function nodeFastPath(
   };
 }
 
-/** The two list routes, keyed by their served path. */
-function fastRoutes(lists: NodeUserListService): Map<string, FastRoute> {
+/** The list routes, keyed by their served path. */
+function fastRoutes(
+  lists: NodeUserListService,
+  uniproxy: UniProxyUserService,
+): Map<string, FastRoute> {
   return new Map<string, FastRoute>([
     [
       SSPANEL_USERS_ROUTE,
@@ -129,8 +161,16 @@ function fastRoutes(lists: NodeUserListService): Map<string, FastRoute> {
         pattern: SSPANEL_USERS_ROUTE,
         controller: SspanelMuController.name,
         handler: 'users' satisfies keyof SspanelMuController,
-        nodeIdRequired: true,
-        notModified: (id, inm) => lists.sspanelNotModified(id!, inm),
+        dialect: 'sspanel',
+        parse: (req) => {
+          const nodeId = canonicalNodeId(req.query, true);
+          return nodeId === null || nodeId === undefined
+            ? null
+            : {
+                nodeId,
+                notModified: (inm) => lists.sspanelNotModified(nodeId, inm),
+              };
+        },
       },
     ],
     [
@@ -139,8 +179,36 @@ function fastRoutes(lists: NodeUserListService): Map<string, FastRoute> {
         pattern: SEED_USERS_ROUTE,
         controller: NodeSeedController.name,
         handler: 'users' satisfies keyof NodeSeedController,
-        nodeIdRequired: false,
-        notModified: (id, inm) => lists.seedNotModified(id, inm),
+        dialect: 'seed',
+        parse: (req) => {
+          const nodeId = canonicalNodeId(req.query, false);
+          return nodeId === null
+            ? null
+            : {
+                nodeId,
+                notModified: (inm) => lists.seedNotModified(nodeId, inm),
+              };
+        },
+      },
+    ],
+    [
+      UNIPROXY_USER_ROUTE,
+      {
+        pattern: UNIPROXY_USER_ROUTE,
+        controller: UniProxyController.name,
+        handler: 'getUser' satisfies keyof UniProxyController,
+        dialect: 'uniproxy',
+        parse: (req) => {
+          // msgpack bodies have their own tag: the route handles them.
+          if (req.headers['x-response-format'] !== undefined) return null;
+          const caller = canonicalUniProxyCaller(req.query);
+          return caller === null
+            ? null
+            : {
+                nodeId: caller.nodeId,
+                notModified: (inm) => uniproxy.notModified(caller, inm),
+              };
+        },
       },
     ],
   ]);
@@ -152,9 +220,8 @@ function pollOf(req: Request, routes: Map<string, FastRoute>): Poll | null {
   const route = routes.get(req.path);
   const ifNoneMatch = req.headers['if-none-match'];
   if (!route || !ifNoneMatch || req.headers.origin !== undefined) return null;
-  const nodeId = canonicalNodeId(req.query, route.nodeIdRequired);
-  if (nodeId === null) return null;
-  return { route, nodeId, ifNoneMatch };
+  const parsed = route.parse(req);
+  return parsed ? { route, parsed, ifNoneMatch } : null;
 }
 
 /**
@@ -205,4 +272,24 @@ function canonicalNodeId(
   }
   if (required && nodeId === undefined) return null;
   return nodeId;
+}
+
+/**
+ * The UniProxy caller when the query is exactly what the agents send (`token`, `node_id`,
+ * `node_type`, each once, `node_id` a plain positive integer, a known `node_type`), else null.
+ * The route itself ignores other parameters; the fast path leaves such requests to it.
+ */
+function canonicalUniProxyCaller(
+  query: Request['query'],
+): UniProxyCaller | null {
+  for (const name in query) {
+    if (typeof query[name] !== 'string') return null;
+    if (name !== 'token' && name !== 'node_id' && name !== 'node_type')
+      return null;
+  }
+  try {
+    return parseUniProxyCaller(query);
+  } catch {
+    return null;
+  }
 }

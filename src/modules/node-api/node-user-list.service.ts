@@ -95,6 +95,19 @@ export class NodeUserListService {
     return this.cache.notModified(`mu:${nodeId}`, ifNoneMatch);
   }
 
+  /** `uniproxyList`'s 304 alone, for the fast path: the heartbeat, then V2Board's ETag match. */
+  async uniproxyNotModified(
+    nodeId: number,
+    ifNoneMatch: string,
+  ): Promise<string | null> {
+    await this.state.recordHeartbeat(nodeId);
+    return this.cache.notModified(
+      `uniproxy:${nodeId}`,
+      ifNoneMatch,
+      V2BOARD_ETAG,
+    );
+  }
+
   /** `seedList`'s 304 alone (heartbeat only with a node id, as there). */
   async seedNotModified(
     nodeId: number | undefined,

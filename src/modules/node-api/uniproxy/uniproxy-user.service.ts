@@ -58,6 +58,19 @@ export class UniProxyUserService {
     };
   }
 
+  /**
+   * The JSON list's 304 alone, for the fast path (node-fast-path.ts): the same node resolution
+   * (it throws for an unknown node or a type mismatch: the route then answers), then the
+   * heartbeat and the cached tag if the agent holds it, else null.
+   */
+  async notModified(
+    caller: UniProxyCaller,
+    ifNoneMatch: string,
+  ): Promise<string | null> {
+    const node = await this.nodes.resolve(caller);
+    return this.lists.uniproxyNotModified(node.id, ifNoneMatch);
+  }
+
   private packedOf(nodeId: number, source: string, json: Buffer): Packed {
     const cached = this.packed.get(nodeId);
     if (cached?.source === source) return cached;

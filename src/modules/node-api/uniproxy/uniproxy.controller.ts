@@ -12,7 +12,7 @@ import { ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SpeaksDialect } from '../node-dialect.interceptor.js';
 import { RawResponse } from '../../../common/decorators/raw-response.decorator.js';
-import { UNIPROXY_PREFIX } from '../../../common/http/routes.js';
+import { UNIPROXY_PATH, UNIPROXY_PREFIX } from '../../../common/http/routes.js';
 import { NodeAuth } from '../../../common/guards/node-key.guard.js';
 import { RateLimit } from '../../throttle/rate-limit.decorator.js';
 import { UniProxyConfigService } from './uniproxy-config.service.js';
@@ -31,6 +31,9 @@ import {
 import { UniProxyUserService } from './uniproxy-user.service.js';
 
 type Ok = typeof UNIPROXY_OK;
+
+/** The user list route, as served (the node fast path answers its 304s). */
+export const UNIPROXY_USER_ROUTE = `${UNIPROXY_PATH}/user`;
 
 /**
  * V2Board's UniProxy node API as unmodified V2bX (wyx2685), XrayR (PanelType V2board /
