@@ -4,7 +4,7 @@
  *
  * 1. (Re)creates the MariaDB/MySQL database of DATABASE_URL (default
  *    mysql://root@127.0.0.1:3306/panel_bench_money), applies the real migrations and fills it:
- *    inviters, payers (every second one invited), buyers with a balance (and its ledger row), one
+ *    inviters, one payer per order (every second one invited), buyers with a balance (and its ledger row), one
  *    plan, a few nodes, and BENCH_MONEY_ORDERS unpaid epay orders (with their checkout) per server.
  * 2. Starts the app built by `prebench:money` into bench/.build (epay configured with a bench
  *    key) and the ceiling, both on that database and REDIS_URL.
@@ -50,7 +50,8 @@ requireMysql('bench:money');
 
 const ORDERS = Number(process.env.BENCH_MONEY_ORDERS ?? 40_000);
 const INVITERS = 200;
-const PAYERS = 2_000;
+/** One payer per order, each server its own: every order does the same work on either server. */
+const PAYERS = ORDERS;
 const BUYERS = 50;
 const BUYER_MONEY = '100000.00';
 const ORDER_TOTAL = '10.00';
@@ -64,15 +65,18 @@ const EPAY = {
 const NOTIFY_PATH = '/app/api/v0/payment/notify/epay';
 const BUY_PATH = '/app/api/v0/user/buy';
 const TARGETS = ['app', 'ceiling'];
+/** The payer of order k of server t (the inviters first, then each server's payers). */
+const payerOf = (t, k) => INVITERS + 1 + TARGETS.indexOf(t) * PAYERS + k;
 /** First user id of each server's buyers (after the inviters and payers). */
-const buyersFrom = (t) => INVITERS + PAYERS + 1 + TARGETS.indexOf(t) * BUYERS;
+const buyersFrom = (t) =>
+  INVITERS + TARGETS.length * PAYERS + 1 + TARGETS.indexOf(t) * BUYERS;
 const tradeno = (t, k) => `bench-${t}-${k}`;
 
 async function seed() {
   const db = await mysql.createConnection({ uri: DATABASE_URL, timezone: 'Z' });
   const dates = seedDates();
   const now = Math.floor(Date.now() / 1000);
-  const users = INVITERS + PAYERS + TARGETS.length * BUYERS;
+  const users = INVITERS + TARGETS.length * (PAYERS + BUYERS);
   await insertUsers(db, 1, users, dates, (i) => ({
     money: i >= buyersFrom('app') ? BUYER_MONEY : '0.00',
     class: 1,
@@ -80,7 +84,7 @@ async function seed() {
   // Every second payer was invited: their first top-up pays a commission in the same transaction.
   await db.query(
     'UPDATE `user` SET `ref_by` = 1 + (`id` % ?) WHERE `id` > ? AND `id` <= ? AND `id` % 2 = 0',
-    [INVITERS, INVITERS, INVITERS + PAYERS],
+    [INVITERS, INVITERS, INVITERS + TARGETS.length * PAYERS],
   );
   // The buyers' balance came in through the ledger like any other (the ledger check reads it).
   await db.query(
@@ -118,14 +122,7 @@ async function seed() {
     for (let start = 0; start < ORDERS; start += 5000) {
       const rows = [];
       for (let k = start; k < Math.min(ORDERS, start + 5000); k++)
-        rows.push([
-          INVITERS + 1 + (k % PAYERS),
-          ORDER_TOTAL,
-          0,
-          tradeno(t, k),
-          now,
-          'epay',
-        ]);
+        rows.push([payerOf(t, k), ORDER_TOTAL, 0, tradeno(t, k), now, 'epay']);
       await db.query(
         'INSERT INTO `paylist` (`userid`, `total`, `status`, `tradeno`, `datetime`, `gateway`) VALUES ?',
         [rows],

@@ -90,9 +90,9 @@ ${checkRow('ceiling')}
 
 ### What was measured
 
-- **Database**: ${sizes.inviters} inviters, ${sizes.payers.toLocaleString('en-US')} payers (every second one invited by an inviter), ${sizes.buyers} buyers per
+- **Database**: ${sizes.inviters} inviters, ${sizes.payers.toLocaleString('en-US')} payers per server (every second one invited by an inviter), ${sizes.buyers} buyers per
   server with ${'`'}100000.00${'`'} each (seeded through a ledger row), ${sizes.nodes} nodes, one plan (${'`'}${sizes.price}${'`'}: 10 GB, class 1 for a
-  day), and ${sizes.orders.toLocaleString('en-US')} unpaid epay orders of ${'`'}${sizes.total}${'`'} per server (round-robin over the payers) with their
+  day), and ${sizes.orders.toLocaleString('en-US')} unpaid epay orders of ${'`'}${sizes.total}${'`'} per server (one payer each) with their
   CNY checkout row.
 - **App**: the built Nest app (\`node bench/.build/main.js\`, NODE_ENV=production, LOG_LEVEL=warn), MariaDB
   pool of 10, Redis; epay configured with a bench key; \`PAYBACK_RATES=0.2\`, \`PAYBACK_MAX_TIMES=1\`.
@@ -109,8 +109,9 @@ ${checkRow('ceiling')}
   each answer the same status, envelope and field types.
 - **signed notifies**: \`/app/api/v0/payment/notify/epay\`, GET with the query and POST form in turn, each
   signed as the aggregator signs (MD5 over the sorted parameters + key) and each for an order not
-  notified before, so every request is a real credit. Every second payer's first paid order also
-  pays the inviter's commission inside the transaction.
+  notified before, so every request is a real credit; every order is its payer's first, so every
+  second one also pays the inviter's commission inside the transaction (the same work on either
+  server, whatever their speed).
 - **purchases**: \`POST /app/api/v0/user/buy\` \`{"shop_id":1}\` with a JWT minted beforehand; each of the ${sizes.buyers}
   connections is one buyer, so purchases of different buyers run concurrently and one buyer's in
   order (the row lock).
