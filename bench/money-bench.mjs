@@ -390,12 +390,19 @@ async function main() {
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '')
     .split(' ')
     .filter(Boolean);
+  const ceilingArgs = (process.env.BENCH_CEILING_NODE_ARGS ?? '')
+    .split(' ')
+    .filter(Boolean);
   const servers = [];
   try {
     servers.push(
       ...(await Promise.all([
         startServer('app', [...nodeArgs, 'bench/.build/main.js'], env),
-        startServer('ceiling', ['bench/money-ceiling-server.mjs'], env),
+        startServer(
+          'ceiling',
+          [...ceilingArgs, 'bench/money-ceiling-server.mjs'],
+          env,
+        ),
       ])),
     );
     await probe(servers, tokens, notifyState);
