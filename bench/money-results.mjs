@@ -24,7 +24,7 @@ export function writeMoneyResults({
   const buy = results[BUY];
   const ratio = (r) => r.app.rps / r.ceiling.rps;
   const goals = [
-    ['signed notifies: app ≥ 500 req/s', notify.app.rps, 500, '', true],
+    ['signed notifies: app ≥ 500 req/s', notify.app.rps, 500, ' req/s', true],
     ['signed notifies: app ≥ 0.7 × ceiling', ratio(notify), 0.7, '×', true],
     ['purchases, 50 buyers: app p99 < 200 ms', buy.app.p99, 200, ' ms', false],
     [
@@ -40,7 +40,7 @@ export function writeMoneyResults({
     atLeast ? value >= target : target === 0 ? value === 0 : value < target;
   const goalRows = goals.map(
     ([name, value, target, unit, atLeast]) =>
-      `| ${name} | ${unit === '×' ? value.toFixed(2) : fmtRps(value)}${unit} | ${target}${unit} | ${met(value, target, atLeast) ? 'yes' : '**no**'} |`,
+      `| ${name} | ${unit === '×' ? value.toFixed(2) : Number.isInteger(value) ? value : fmtRps(value)}${unit} | ${target}${unit} | ${met(value, target, atLeast) ? 'yes' : '**no**'} |`,
   );
   const rows = Object.entries(results).map(
     ([name, r]) =>
