@@ -10,7 +10,7 @@
  * - token → user: the cached owner from Redis, then the user's row joined to the `link` row
  *   (so a reset token never resolves); on a cache miss, the `link` lookup first; the app's
  *   SQL builders (`subscription-sql.js`);
- * - the fetch counters (the app's SubscriptionFetchCounter: one Redis pipeline) and the
+ * - the fetch counters (the app's SubscriptionFetchCounter on its RedisExpiringStore: one round trip) and the
  *   `rss_count` / `rss_ips_count` update;
  * - the node catalog: every enabled node read with the app's `readNodeProtocol`, kept in
  *   process for 30 s, its shared generation read from Redis on every request;
@@ -44,6 +44,7 @@ import {
   tokenOwnerQuery,
 } from './.build/modules/subscription/subscription-sql.js';
 import { SubscriptionFetchCounter } from './.build/modules/subscription/subscription-fetch-counter.js';
+import { RedisExpiringStore } from './.build/modules/redis/redis-expiring-store.js';
 import { digestOf } from './.build/modules/subscription/subscription-fetch.service.js';
 import { RedisThrottlerStorage } from './.build/modules/throttle/redis-throttler.storage.js';
 
@@ -62,7 +63,7 @@ const redis = new Redis(process.env.REDIS_URL, {
   keyPrefix: CEILING_REDIS_PREFIX,
 });
 const throttle = new RedisThrottlerStorage({ client: redis });
-const counter = new SubscriptionFetchCounter({ client: redis });
+const counter = new SubscriptionFetchCounter(new RedisExpiringStore(redis));
 const browserHeaders = helmet();
 
 const NOT_FOUND = Buffer.from('{"ret":0,"msg":"Not found"}');

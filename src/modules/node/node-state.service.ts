@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { unixNow } from '../../common/time.js';
 import { nodeConfig } from '../../config/index.js';
-import { RedisService } from '../redis/redis.service.js';
+import { ExpiringStore } from '../redis/expiring-store.js';
 import {
   HEARTBEAT_WRITE_INTERVAL_S,
   NODE_ONLINE_TTL_S,
@@ -44,7 +44,8 @@ export interface NodeLiveState {
 
 /**
  * A node's liveness: `ss_node.node_heartbeat` / `node_online` in the database and the recent
- * online/stats snapshots in Redis (an in-process map with the same TTLs in the embedded mode).
+ * online/stats snapshots in the ExpiringStore (Redis, or memory with the same TTLs in the
+ * embedded mode).
  * Admin views read `liveState()` first.
  */
 @Injectable()
@@ -55,14 +56,10 @@ export class NodeStateService {
   private readonly lastHeartbeatWrite = new Map<number, number>();
   /** node id → the dialect note this replica last wrote. */
   private readonly lastDialect = new Map<number, NodeDialectState>();
-  private readonly memory = new Map<
-    string,
-    { value: string; expiresAt: number }
-  >();
 
   constructor(
     private readonly nodes: NodeRepository,
-    private readonly redis: RedisService,
+    private readonly store: ExpiringStore,
     @Inject(nodeConfig.KEY) config: ConfigType<typeof nodeConfig>,
   ) {
     this.offlineAfterS = config.offlineAfterS;
@@ -155,27 +152,14 @@ export class NodeStateService {
   }
 
   private async put(key: string, value: object, ttlS: number): Promise<void> {
-    const json = JSON.stringify(value);
-    if (this.redis.client) {
-      // The snapshot is secondary to the database row: a Redis outage must not fail the report.
-      await this.redis.client
-        .set(key, json, 'EX', ttlS)
-        .catch((err: Error) =>
-          this.logger.warn(`Redis ${key}: ${err.message}`),
-        );
-      return;
-    }
-    this.memory.set(key, { value: json, expiresAt: Date.now() + ttlS * 1000 });
+    // The snapshot is secondary to the database row: a Redis outage must not fail the report.
+    await this.store
+      .set(key, JSON.stringify(value), ttlS * 1000)
+      .catch((err: Error) => this.logger.warn(`Redis ${key}: ${err.message}`));
   }
 
   private async get<T>(key: string): Promise<T | null> {
-    let json: string | null = null;
-    if (this.redis.client) {
-      json = await this.redis.client.get(key).catch(() => null);
-    } else {
-      const entry = this.memory.get(key);
-      if (entry && entry.expiresAt > Date.now()) json = entry.value;
-    }
+    const json = await this.store.get(key).catch(() => null);
     return json === null ? null : (JSON.parse(json) as T);
   }
 }

@@ -3,6 +3,9 @@ import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createKeyvNonBlocking } from '@keyv/redis';
 import { redisConfig } from '../../config/index.js';
+import { ExpiringStore } from './expiring-store.js';
+import { MemoryExpiringStore } from './memory-expiring-store.js';
+import { RedisExpiringStore } from './redis-expiring-store.js';
 import { RedisService } from './redis.service.js';
 
 /**
@@ -19,7 +22,8 @@ function connectInBackground(store: unknown): void {
 
 /**
  * Redis for the whole app: the cache-manager store (@keyv/redis, the maintained successor of
- * cache-manager-redis-yet) and RedisService. Without REDIS_URL both live in memory.
+ * cache-manager-redis-yet), RedisService and the ExpiringStore (locks, snapshots, counters).
+ * Without REDIS_URL all three live in memory.
  */
 @Global()
 @Module({
@@ -41,7 +45,17 @@ function connectInBackground(store: unknown): void {
       },
     }),
   ],
-  providers: [RedisService],
-  exports: [RedisService],
+  providers: [
+    RedisService,
+    {
+      provide: ExpiringStore,
+      inject: [RedisService],
+      useFactory: (redis: RedisService): ExpiringStore =>
+        redis.client
+          ? new RedisExpiringStore(redis.client)
+          : new MemoryExpiringStore(),
+    },
+  ],
+  exports: [RedisService, ExpiringStore],
 })
 export class RedisModule {}

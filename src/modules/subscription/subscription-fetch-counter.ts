@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { subscriptionConfig } from '../../config/index.js';
-import type { Redis } from 'ioredis';
-import { RedisService } from '../redis/redis.service.js';
+import { ExpiringStore } from '../redis/expiring-store.js';
+import { MemoryExpiringStore } from '../redis/memory-expiring-store.js';
 
 /** One fetch, counted: today's fetches and distinct IPs of the token's user. */
 export interface FetchCount {
@@ -16,77 +16,45 @@ const DAY_S = 86_400;
 
 /** The UTC day number of a time (the counters' window). */
 const dayOf = (now: Date): number => Math.floor(now.getTime() / 1000 / DAY_S);
+/** A day's counters outlive it by a day (a replica whose clock is late still finds them). */
+const COUNTER_TTL_MS = 2 * DAY_S * 1000;
 
 /**
- * Per user and UTC day: fetches and distinct client IPs. In Redis (a set and a counter per
- * day, one pipeline per fetch, shared by every replica) or, in the embedded mode or while Redis
- * is unreachable, in process memory (today's entries only).
+ * Per user and UTC day: fetches and distinct client IPs, as a counter and a set per day in the
+ * ExpiringStore (Redis: shared by every replica) or, in the embedded mode or while Redis is
+ * unreachable, in a process-memory store (pruned like every memory store).
  */
 @Injectable()
 export class SubscriptionFetchCounter {
   private readonly logger = new Logger(SubscriptionFetchCounter.name);
-  private memoryDay = -1;
-  private readonly memory = new Map<
-    number,
-    { fetches: number; ips: Set<string> }
-  >();
+  private readonly fallback = new MemoryExpiringStore();
 
-  constructor(private readonly redis: RedisService) {}
+  constructor(private readonly store: ExpiringStore) {}
 
   async count(userId: number, ip: string, now: Date): Promise<FetchCount> {
     const day = dayOf(now);
-    const client = this.redis.client;
-    if (client) {
-      try {
-        return await this.countInRedis(client, userId, ip, day);
-      } catch (err) {
-        this.logger.warn(
-          `Redis unavailable for subscription counters, counting in memory: ${(err as Error).message}`,
-        );
-      }
+    try {
+      return await this.countIn(this.store, userId, ip, day);
+    } catch (err) {
+      this.logger.warn(
+        `Redis unavailable for subscription counters, counting in memory: ${(err as Error).message}`,
+      );
+      return this.countIn(this.fallback, userId, ip, day);
     }
-    return this.countInMemory(userId, ip, day);
   }
 
-  private async countInRedis(
-    client: Redis,
+  private async countIn(
+    store: ExpiringStore,
     userId: number,
     ip: string,
     day: number,
   ): Promise<FetchCount> {
-    const ipsKey = `sub:ips:${userId}:${day}`;
-    const fetchesKey = `sub:fetches:${userId}:${day}`;
-    const results = await client
-      .pipeline()
-      .sadd(ipsKey, ip)
-      .expire(ipsKey, 2 * DAY_S)
-      .incr(fetchesKey)
-      .expire(fetchesKey, 2 * DAY_S)
-      .scard(ipsKey)
-      .exec();
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) throw failed?.[0] ?? new Error('pipeline aborted');
-    return {
-      newIp: Number(results[0][1]) === 1,
-      fetches: Number(results[2][1]),
-      ips: Number(results[4][1]),
-    };
-  }
-
-  private countInMemory(userId: number, ip: string, day: number): FetchCount {
-    if (day !== this.memoryDay) {
-      this.memory.clear();
-      this.memoryDay = day;
-    }
-    let entry = this.memory.get(userId);
-    if (!entry) {
-      entry = { fetches: 0, ips: new Set() };
-      this.memory.set(userId, entry);
-    }
-    entry.fetches += 1;
-    const newIp = !entry.ips.has(ip);
-    entry.ips.add(ip);
-    return { fetches: entry.fetches, ips: entry.ips.size, newIp };
+    // Both sent at once: on one Redis connection that is a single round trip.
+    const [ips, fetches] = await Promise.all([
+      store.addMember(`sub:ips:${userId}:${day}`, ip, COUNTER_TTL_MS),
+      store.increment(`sub:fetches:${userId}:${day}`, COUNTER_TTL_MS),
+    ]);
+    return { fetches, ips: ips.size, newIp: ips.added };
   }
 }
 
