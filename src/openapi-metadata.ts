@@ -18,12 +18,12 @@ export default async () => {
       await import('./modules/shop/dto/admin-shop.dto.js'),
     ['./modules/scheduler/dto/job-run.dto.js']:
       await import('./modules/scheduler/dto/job-run.dto.js'),
+    ['./modules/user/dto/admin-user.dto.js']:
+      await import('./modules/user/dto/admin-user.dto.js'),
     ['./modules/user/dto/user-info.dto.js']:
       await import('./modules/user/dto/user-info.dto.js'),
     ['./modules/auth/dto/login.dto.js']:
       await import('./modules/auth/dto/login.dto.js'),
-    ['./modules/admin/dto/admin-user.dto.js']:
-      await import('./modules/admin/dto/admin-user.dto.js'),
     ['./modules/node/dto/admin-detect-rule.dto.js']:
       await import('./modules/node/dto/admin-detect-rule.dto.js'),
     ['./modules/node/dto/admin-node.dto.js']:
@@ -90,88 +90,6 @@ export default async () => {
           },
         ],
         [
-          import('./modules/user/dto/user-info.dto.js'),
-          {
-            UserInfoDto: {
-              id: { required: true, type: () => Number },
-              email: { required: true, type: () => String },
-              user_name: { required: true, type: () => String },
-              money: { required: true, type: () => Number },
-              class: { required: true, type: () => Number },
-              class_expire: { required: true, type: () => String },
-              expire_in: { required: true, type: () => String },
-              u: { required: true, type: () => Number },
-              d: { required: true, type: () => Number },
-              transfer_enable: { required: true, type: () => Number },
-              node_group: { required: true, type: () => Number },
-              node_speedlimit: { required: true, type: () => Number },
-              node_connector: { required: true, type: () => Number },
-              invite_code: {
-                required: true,
-                type: () => String,
-                nullable: true,
-              },
-              enable: { required: true, type: () => Number },
-              is_admin: { required: true, type: () => Boolean },
-              warming: { required: true, type: () => String, nullable: true },
-              reg_date: { required: true, type: () => String },
-            },
-          },
-        ],
-        [
-          import('./modules/auth/dto/login.dto.js'),
-          {
-            LoginDto: {
-              email: {
-                required: true,
-                type: () => String,
-                maxLength: 64,
-                format: 'email',
-              },
-              password: { required: true, type: () => String, maxLength: 128 },
-            },
-            TokenDto: {
-              token: { required: true, type: () => String },
-              expires_in: {
-                required: true,
-                type: () => Number,
-                description: 'Seconds until the token expires.',
-              },
-            },
-            RegisteredDto: {
-              id: { required: true, type: () => Number },
-              email: { required: true, type: () => String },
-              invite_code: { required: true, type: () => String },
-            },
-          },
-        ],
-        [
-          import('./modules/auth/dto/register.dto.js'),
-          {
-            RegisterDto: {
-              email: {
-                required: true,
-                type: () => String,
-                maxLength: 64,
-                format: 'email',
-              },
-              password: {
-                required: true,
-                type: () => String,
-                minLength: 8,
-                maxLength: 128,
-              },
-              invite_code: {
-                required: false,
-                type: () => String,
-                minLength: 4,
-                maxLength: 32,
-                pattern: '^[A-Za-z0-9]+$',
-              },
-            },
-          },
-        ],
-        [
           import('./common/dto/pagination-query.dto.js'),
           {
             PaginationQueryDto: {
@@ -193,7 +111,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/admin/dto/admin-user.dto.js'),
+          import('./modules/user/dto/admin-user.dto.js'),
           {
             AdminUserQueryDto: {
               q: {
@@ -301,6 +219,88 @@ export default async () => {
               reg_date: { required: true, type: () => String },
               reg_ip: { required: true, type: () => String, nullable: true },
               warming: { required: true, type: () => String, nullable: true },
+            },
+          },
+        ],
+        [
+          import('./modules/user/dto/user-info.dto.js'),
+          {
+            UserInfoDto: {
+              id: { required: true, type: () => Number },
+              email: { required: true, type: () => String },
+              user_name: { required: true, type: () => String },
+              money: { required: true, type: () => Number },
+              class: { required: true, type: () => Number },
+              class_expire: { required: true, type: () => String },
+              expire_in: { required: true, type: () => String },
+              u: { required: true, type: () => Number },
+              d: { required: true, type: () => Number },
+              transfer_enable: { required: true, type: () => Number },
+              node_group: { required: true, type: () => Number },
+              node_speedlimit: { required: true, type: () => Number },
+              node_connector: { required: true, type: () => Number },
+              invite_code: {
+                required: true,
+                type: () => String,
+                nullable: true,
+              },
+              enable: { required: true, type: () => Number },
+              is_admin: { required: true, type: () => Boolean },
+              warming: { required: true, type: () => String, nullable: true },
+              reg_date: { required: true, type: () => String },
+            },
+          },
+        ],
+        [
+          import('./modules/auth/dto/login.dto.js'),
+          {
+            LoginDto: {
+              email: {
+                required: true,
+                type: () => String,
+                maxLength: 64,
+                format: 'email',
+              },
+              password: { required: true, type: () => String, maxLength: 128 },
+            },
+            TokenDto: {
+              token: { required: true, type: () => String },
+              expires_in: {
+                required: true,
+                type: () => Number,
+                description: 'Seconds until the token expires.',
+              },
+            },
+            RegisteredDto: {
+              id: { required: true, type: () => Number },
+              email: { required: true, type: () => String },
+              invite_code: { required: true, type: () => String },
+            },
+          },
+        ],
+        [
+          import('./modules/auth/dto/register.dto.js'),
+          {
+            RegisterDto: {
+              email: {
+                required: true,
+                type: () => String,
+                maxLength: 64,
+                format: 'email',
+              },
+              password: {
+                required: true,
+                type: () => String,
+                minLength: 8,
+                maxLength: 128,
+              },
+              invite_code: {
+                required: false,
+                type: () => String,
+                minLength: 4,
+                maxLength: 32,
+                pattern: '^[A-Za-z0-9]+$',
+              },
             },
           },
         ],
@@ -1245,6 +1245,24 @@ export default async () => {
           },
         ],
         [
+          import('./modules/user/admin-user.controller.js'),
+          {
+            AdminUserController: {
+              search: {},
+              get: {
+                type: t['./modules/user/dto/admin-user.dto.js'].AdminUserDto,
+              },
+              update: {
+                type: t['./modules/user/dto/admin-user.dto.js'].AdminUserDto,
+              },
+              resetTraffic: {
+                type: t['./modules/user/dto/admin-user.dto.js'].AdminUserDto,
+              },
+              adjustBalance: { type: Object },
+            },
+          },
+        ],
+        [
           import('./modules/user/user.controller.js'),
           {
             UserController: {
@@ -1268,24 +1286,6 @@ export default async () => {
         [
           import('./modules/admin/admin-overview.controller.js'),
           { AdminOverviewController: { overview: { type: Object } } },
-        ],
-        [
-          import('./modules/admin/admin-user.controller.js'),
-          {
-            AdminUserController: {
-              search: {},
-              get: {
-                type: t['./modules/admin/dto/admin-user.dto.js'].AdminUserDto,
-              },
-              update: {
-                type: t['./modules/admin/dto/admin-user.dto.js'].AdminUserDto,
-              },
-              resetTraffic: {
-                type: t['./modules/admin/dto/admin-user.dto.js'].AdminUserDto,
-              },
-              adjustBalance: { type: Object },
-            },
-          },
         ],
         [
           import('./modules/health/health.controller.js'),

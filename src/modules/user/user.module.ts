@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { AdminUserController } from './admin-user.controller.js';
+import { AdminUserService } from './admin-user.service.js';
 import { TrafficSnapshotStore } from './traffic-snapshot.store.js';
 import { UserDeletionService } from './user-deletion.service.js';
 import { UserMaintenanceRepository } from './user-maintenance.repository.js';
@@ -8,10 +11,16 @@ import { UserController } from './user.controller.js';
 import { UserRepository } from './user.repository.js';
 import { UserService } from './user.service.js';
 
+/**
+ * The user domain: the account view, the operator's user routes (balance changes through the
+ * ledger) and the maintenance jobs' account rules, over the one owner of the `user` table's SQL.
+ */
 @Module({
-  controllers: [UserController],
+  imports: [LedgerModule],
+  controllers: [UserController, AdminUserController],
   providers: [
     UserService,
+    AdminUserService,
     UserRepository,
     UserMaintenanceService,
     UserMaintenanceRepository,

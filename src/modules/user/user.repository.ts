@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../../database/entities/index.js';
+import type { UserSort } from './dto/admin-user.dto.js';
 
 export type NewUser = Pick<
   User,
@@ -17,10 +18,31 @@ export type NewUser = Pick<
 > &
   Partial<User>;
 
+/** An operator's search over users (GET /admin/users). */
+export interface UserSearch {
+  q?: string;
+  id?: number;
+  status?: 'enabled' | 'disabled';
+  sort: UserSort;
+  limit: number;
+  offset: number;
+}
+
+const SORT_COLUMNS: Record<string, keyof User> = {
+  id: 'id',
+  email: 'email',
+  money: 'money',
+  reg_date: 'regDate',
+  t: 't',
+};
+
 /** The lowest Shadowsocks port handed out, as in the legacy panel. */
 const FIRST_PORT = 10_000;
 
-/** SQL for the `user` table that auth and the account views need. */
+/**
+ * SQL for the `user` table row by row: auth, the account views and the operator's user routes.
+ * The maintenance jobs' set-based SQL is UserMaintenanceRepository's.
+ */
 @Injectable()
 export class UserRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -97,4 +119,40 @@ export class UserRepository {
     });
     return Number(result.identifiers[0].id);
   }
+
+  async search(s: UserSearch): Promise<{ rows: User[]; count: number }> {
+    const qb = this.repo().createQueryBuilder('u');
+    if (s.id !== undefined) qb.andWhere('u.id = :id', { id: s.id });
+    if (s.q)
+      qb.andWhere('LOWER(u.email) LIKE :q', {
+        q: `%${escapeLike(s.q.toLowerCase())}%`,
+      });
+    if (s.status)
+      qb.andWhere(s.status === 'enabled' ? 'u.enable = 1' : 'u.enable = 0');
+    const desc = s.sort.startsWith('-');
+    const column = SORT_COLUMNS[desc ? s.sort.slice(1) : s.sort];
+    qb.orderBy(`u.${column}`, desc ? 'DESC' : 'ASC');
+    // Stable pages: ties broken by id (orderBy is keyed by column, so not when sorting by id).
+    if (column !== 'id') qb.addOrderBy('u.id', 'DESC');
+    const [rows, count] = await qb
+      .skip(s.offset)
+      .take(s.limit)
+      .getManyAndCount();
+    return { rows, count };
+  }
+
+  /** An operator's edit of plain columns; false when the user does not exist. */
+  async update(id: number, values: Partial<User>): Promise<boolean> {
+    const result = await this.repo().update({ id }, values);
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Starts a new traffic cycle for one user: usage counters back to zero. */
+  async resetTraffic(id: number): Promise<boolean> {
+    return this.update(id, { u: 0, d: 0, lastDayT: 0 });
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -9,8 +9,8 @@ import {
 import { formatCents, toCents } from '../../common/money.js';
 import { User } from '../../database/entities/index.js';
 import { LedgerService } from '../ledger/ledger.service.js';
-import { AdminErrorCode, AdminException } from './admin.exception.js';
-import { AdminUserRepository, UserSearch } from './admin-user.repository.js';
+import { UserErrorCode, UserException } from './user.exception.js';
+import { UserRepository, UserSearch } from './user.repository.js';
 import {
   AdminBalanceAdjustDto,
   AdminUserDto,
@@ -28,7 +28,7 @@ export interface BalanceAdjusted {
 export class AdminUserService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly users: AdminUserRepository,
+    private readonly users: UserRepository,
     private readonly ledger: LedgerService,
     private readonly events: EventEmitter2,
   ) {}
@@ -65,8 +65,8 @@ export class AdminUserService {
       }),
     };
     if (Object.keys(values).length === 0) {
-      throw new AdminException(
-        AdminErrorCode.NOTHING_TO_UPDATE,
+      throw new UserException(
+        UserErrorCode.NOTHING_TO_UPDATE,
         'Give at least one field to change',
       );
     }
@@ -90,8 +90,8 @@ export class AdminUserService {
   ): Promise<BalanceAdjusted> {
     const amountCents = toCents(dto.amount);
     if (amountCents === 0)
-      throw new AdminException(
-        AdminErrorCode.ZERO_AMOUNT,
+      throw new UserException(
+        UserErrorCode.ZERO_AMOUNT,
         'amount must not be zero',
       );
     return this.dataSource.transaction(async (manager) => {
@@ -106,8 +106,8 @@ export class AdminUserService {
         requireFunds: true,
       });
       if (!applied) {
-        throw new AdminException(
-          AdminErrorCode.BALANCE_WOULD_GO_NEGATIVE,
+        throw new UserException(
+          UserErrorCode.BALANCE_WOULD_GO_NEGATIVE,
           `A debit of ${formatCents(-amountCents)} would take the balance below zero`,
         );
       }
@@ -133,9 +133,9 @@ export class AdminUserService {
     );
   }
 
-  private notFound(id: number): AdminException {
-    return new AdminException(
-      AdminErrorCode.USER_NOT_FOUND,
+  private notFound(id: number): UserException {
+    return new UserException(
+      UserErrorCode.USER_NOT_FOUND,
       `User ${id} not found`,
     );
   }
