@@ -11,11 +11,8 @@ import type { StepContext } from '../../common/job-step.js';
 import { DAY_S, unixNow } from '../../common/time.js';
 import { schedulerConfig } from '../../config/index.js';
 import { forEachKeysetBatch } from '../../database/keyset.js';
-import {
-  UserCondition,
-  UserMaintenanceRepository,
-  UserRules,
-} from './user-maintenance.repository.js';
+import { UserMaintenanceRepository } from './user-maintenance.repository.js';
+import { type UserCondition, UserRules } from './user-maintenance.rules.js';
 
 interface DeletionRule {
   reason: string;

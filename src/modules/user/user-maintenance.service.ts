@@ -3,11 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import type { StepContext } from '../../common/job-step.js';
 import { DAY_S, unixNow } from '../../common/time.js';
 import { schedulerConfig } from '../../config/index.js';
-import {
-  UserChange,
-  UserMaintenanceRepository,
-  UserRules,
-} from './user-maintenance.repository.js';
+import { UserMaintenanceRepository } from './user-maintenance.repository.js';
+import { type UserChange, UserRules } from './user-maintenance.rules.js';
 
 /** `2025-01-27 02:00` in the scheduler's time zone, for the reasons shown to users. */
 export function localTime(now: Date, timeZone: string): string {

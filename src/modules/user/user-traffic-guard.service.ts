@@ -8,10 +8,8 @@ import {
   TrafficSnapshotStore,
   type SnapshotKind,
 } from './traffic-snapshot.store.js';
-import {
-  UserMaintenanceRepository,
-  UserRules,
-} from './user-maintenance.repository.js';
+import { UserMaintenanceRepository } from './user-maintenance.repository.js';
+import { UserRules } from './user-maintenance.rules.js';
 import { localTime } from './user-maintenance.service.js';
 
 interface GuardWindow {
