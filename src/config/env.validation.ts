@@ -10,6 +10,7 @@ import { ReferralEnv } from './referral.config.js';
 import { SchedulerEnv } from './scheduler.config.js';
 import { SubscriptionEnv } from './subscription.config.js';
 import { ThrottleEnv } from './throttle.config.js';
+import { UserEnv } from './user.config.js';
 
 /** Every validated env class; a new config area adds its class here. */
 export const ENV_CLASSES: EnvClass[] = [
@@ -23,6 +24,7 @@ export const ENV_CLASSES: EnvClass[] = [
   SchedulerEnv,
   SubscriptionEnv,
   ThrottleEnv,
+  UserEnv,
 ];
 
 /** Rules that only bite in production: weak or example secrets, debug payment. */

@@ -8,6 +8,7 @@ import { referralConfig } from './referral.config.js';
 import { schedulerConfig } from './scheduler.config.js';
 import { subscriptionConfig } from './subscription.config.js';
 import { throttleConfig } from './throttle.config.js';
+import { userConfig } from './user.config.js';
 
 export {
   appConfig,
@@ -20,6 +21,7 @@ export {
   schedulerConfig,
   subscriptionConfig,
   throttleConfig,
+  userConfig,
 };
 
 /** The registerAs factories ConfigModule loads. */
@@ -34,4 +36,5 @@ export const CONFIG_FACTORIES = [
   schedulerConfig,
   subscriptionConfig,
   throttleConfig,
+  userConfig,
 ];

@@ -38,6 +38,18 @@ export class NodeEnv {
   @IsInt()
   @Min(1)
   UNIPROXY_PULL_INTERVAL_S = 60;
+
+  /** Daily job: a node without a heartbeat this long is marked faulty (`type = 0`). */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(60)
+  NODE_DEAD_AFTER_S = 7200;
+
+  /** Weekly clean: days node and traffic logs are kept. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  LOG_RETENTION_DAYS = 3;
 }
 
 export const nodeConfig = registerAs('node', () => {
@@ -49,5 +61,7 @@ export const nodeConfig = registerAs('node', () => {
     usersCacheTtlS: env.NODE_USERS_CACHE_TTL_S,
     uniproxyPushIntervalS: env.UNIPROXY_PUSH_INTERVAL_S,
     uniproxyPullIntervalS: env.UNIPROXY_PULL_INTERVAL_S,
+    deadAfterS: env.NODE_DEAD_AFTER_S,
+    logRetentionDays: env.LOG_RETENTION_DAYS,
   };
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { StepContext } from '../../common/job-step.js';
 import { DAY_S, unixNow } from '../../common/time.js';
-import { schedulerConfig } from '../../config/index.js';
+import { nodeConfig, schedulerConfig } from '../../config/index.js';
 import {
   NodeMaintenanceRepository,
   PrunableTable,
@@ -20,13 +20,15 @@ const TRAFFIC_REPORT_KEEP_S = DAY_S;
 export class NodeMaintenanceService {
   constructor(
     @Inject(schedulerConfig.KEY)
-    private readonly config: ConfigType<typeof schedulerConfig>,
+    private readonly scheduler: ConfigType<typeof schedulerConfig>,
+    @Inject(nodeConfig.KEY)
+    private readonly config: ConfigType<typeof nodeConfig>,
     private readonly repo: NodeMaintenanceRepository,
   ) {}
 
   /** daily 2: a node silent for NODE_DEAD_AFTER_S is marked faulty (`type = 0`). */
   markDeadNodes(ctx: StepContext): Promise<number> {
-    const cutoff = unixNow(ctx.now) - this.config.nodeDeadAfterS;
+    const cutoff = unixNow(ctx.now) - this.config.deadAfterS;
     return ctx.dryRun
       ? this.repo.countDeadNodes(cutoff)
       : this.repo.markDeadNodes(cutoff);
@@ -40,7 +42,7 @@ export class NodeMaintenanceService {
     return this.repo.pruneOlderThan(
       table,
       unixNow(ctx.now) - keepS,
-      this.config.batch,
+      this.scheduler.batch,
       ctx.dryRun,
     );
   }

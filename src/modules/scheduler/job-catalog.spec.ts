@@ -1,9 +1,6 @@
 import { getMetadataStorage } from 'class-validator';
-import {
-  parseGroups,
-  SchedulerEnv,
-  stepSwitchName,
-} from '../../config/scheduler.config.js';
+import { SchedulerEnv, stepSwitchName } from '../../config/scheduler.config.js';
+import { parseGroups } from '../../config/user.config.js';
 import { JobCatalog, JobStep } from './job-catalog.js';
 import { JOB_NAMES } from './scheduler.constants.js';
 

@@ -13,7 +13,11 @@ import { ShopRenewalService } from '../shop/shop-renewal.service.js';
 import { UserDeletionService } from '../user/user-deletion.service.js';
 import { UserMaintenanceService } from '../user/user-maintenance.service.js';
 import { UserTrafficGuardService } from '../user/user-traffic-guard.service.js';
-import type { JobName } from './scheduler.constants.js';
+import {
+  JOB_STEPS,
+  type JobName,
+  type StepName,
+} from './scheduler.constants.js';
 
 export interface JobStep {
   name: string;
@@ -21,8 +25,9 @@ export interface JobStep {
 }
 
 /**
- * What each job does, in order (scheduler.md). The rules live in their owning modules; this
- * only names the steps, binds them, and drops the ones switched off with `JOB_<JOB>_<STEP>`.
+ * What each job does (scheduler.md): binds every step of the catalogue (JOB_STEPS, which also
+ * fixes the order) to its owning module's service, and drops the ones switched off with
+ * `JOB_<JOB>_<STEP>`. The rules live in the owners.
  */
 @Injectable()
 export class JobCatalog {
@@ -39,45 +44,56 @@ export class JobCatalog {
     private readonly reconciler: PaymentReconcileService,
   ) {}
 
-  /** Every step of every job, switched on or not. */
-  allSteps(): Record<JobName, JobStep[]> {
-    const step = (name: string, run: MaintenanceStep): JobStep => ({
-      name,
-      run,
-    });
+  /** Each step's run, by job and step name (the names and order are JOB_STEPS'). */
+  private runs(): { [J in JobName]: Record<StepName<J>, MaintenanceStep> } {
     return {
-      daily: [
-        step('traffic_cycle', (ctx) => this.users.renewTrafficCycles(ctx)),
-        step('dead_nodes', (ctx) => this.nodes.markDeadNodes(ctx)),
-        step('traffic_guard', (ctx) => this.guards.guardDailyTraffic(ctx)),
-        step('unused_accounts', (ctx) => this.users.disableUnusedAccounts(ctx)),
-        step('over_allowance', (ctx) => this.users.penaliseOverAllowance(ctx)),
-        step('activity_score', (ctx) => this.users.rewardActivity(ctx)),
-        step('clawback', (ctx) => this.referrals.clawbackBadReferees(ctx)),
-        step('statistics', (ctx) => this.users.recordDailyStatistics(ctx)),
-        step('level_expiry', (ctx) => this.users.expireLevels(ctx)),
-      ],
-      hourly: [
-        step('traffic_guard', (ctx) => this.guards.guardHourlyTraffic(ctx)),
-        // Before the expiry: an order paid but never called back is credited, not expired.
-        step('reconcile_orders', (ctx) => this.reconciler.reconcileOrders(ctx)),
-        step('unpaid_orders', (ctx) => this.orders.expireUnpaidOrders(ctx)),
-        step('auto_renew', (ctx) => this.shop.renewDue(ctx)),
-      ],
-      check: [
-        step('ip_records', (ctx) => this.nodes.pruneIpRecords(ctx)),
-        step('level_expiry', (ctx) => this.users.expireLevels(ctx)),
+      daily: {
+        traffic_cycle: (ctx) => this.users.renewTrafficCycles(ctx),
+        dead_nodes: (ctx) => this.nodes.markDeadNodes(ctx),
+        traffic_guard: (ctx) => this.guards.guardDailyTraffic(ctx),
+        unused_accounts: (ctx) => this.users.disableUnusedAccounts(ctx),
+        over_allowance: (ctx) => this.users.penaliseOverAllowance(ctx),
+        activity_score: (ctx) => this.users.rewardActivity(ctx),
+        clawback: (ctx) => this.referrals.clawbackBadReferees(ctx),
+        statistics: (ctx) => this.users.recordDailyStatistics(ctx),
+        level_expiry: (ctx) => this.users.expireLevels(ctx),
+      },
+      hourly: {
+        traffic_guard: (ctx) => this.guards.guardHourlyTraffic(ctx),
+        reconcile_orders: (ctx) => this.reconciler.reconcileOrders(ctx),
+        unpaid_orders: (ctx) => this.orders.expireUnpaidOrders(ctx),
+        auto_renew: (ctx) => this.shop.renewDue(ctx),
+      },
+      check: {
+        ip_records: (ctx) => this.nodes.pruneIpRecords(ctx),
+        level_expiry: (ctx) => this.users.expireLevels(ctx),
         // The inviter's reward is clawed back inside each deletion's transaction (USER_DELETING).
-        step('account_deletion', (ctx) => this.deletion.deleteAccounts(ctx)),
-        step('negative_balance', (ctx) => this.users.banNegativeBalances(ctx)),
-      ],
-      clean: [
-        step('node_info', (ctx) => this.nodes.pruneNodeInfo(ctx)),
-        step('node_online_log', (ctx) => this.nodes.pruneNodeOnlineLog(ctx)),
-        step('user_traffic_log', (ctx) => this.nodes.pruneUserTrafficLog(ctx)),
-        step('detect_log', (ctx) => this.nodes.pruneDetectLog(ctx)),
-        step('traffic_report', (ctx) => this.nodes.pruneTrafficReports(ctx)),
-      ],
+        account_deletion: (ctx) => this.deletion.deleteAccounts(ctx),
+        negative_balance: (ctx) => this.users.banNegativeBalances(ctx),
+      },
+      clean: {
+        node_info: (ctx) => this.nodes.pruneNodeInfo(ctx),
+        node_online_log: (ctx) => this.nodes.pruneNodeOnlineLog(ctx),
+        user_traffic_log: (ctx) => this.nodes.pruneUserTrafficLog(ctx),
+        detect_log: (ctx) => this.nodes.pruneDetectLog(ctx),
+        traffic_report: (ctx) => this.nodes.pruneTrafficReports(ctx),
+      },
+    };
+  }
+
+  /** Every step of every job, switched on or not, in catalogue order. */
+  allSteps(): Record<JobName, JobStep[]> {
+    const runs = this.runs();
+    const bind = <J extends JobName>(job: J): JobStep[] =>
+      JOB_STEPS[job].map((name: StepName<J>) => ({
+        name,
+        run: runs[job][name],
+      }));
+    return {
+      daily: bind('daily'),
+      hourly: bind('hourly'),
+      check: bind('check'),
+      clean: bind('clean'),
     };
   }
 

@@ -1,7 +1,39 @@
-/** The maintenance jobs of scheduler.md. */
-export const JOB_NAMES = ['daily', 'hourly', 'check', 'clean'] as const;
+/**
+ * The step catalogue: every job of scheduler.md and its steps, in the order they run. The one
+ * list of step names: JobCatalog binds each to its owner's service (the compiler holds the two
+ * to the same names) and the config derives one `JOB_<JOB>_<STEP>` switch per step from it.
+ */
+export const JOB_STEPS = {
+  daily: [
+    'traffic_cycle',
+    'dead_nodes',
+    'traffic_guard',
+    'unused_accounts',
+    'over_allowance',
+    'activity_score',
+    'clawback',
+    'statistics',
+    'level_expiry',
+  ],
+  // reconcile_orders before unpaid_orders: an order paid but never called back is credited, not expired.
+  hourly: ['traffic_guard', 'reconcile_orders', 'unpaid_orders', 'auto_renew'],
+  check: ['ip_records', 'level_expiry', 'account_deletion', 'negative_balance'],
+  clean: [
+    'node_info',
+    'node_online_log',
+    'user_traffic_log',
+    'detect_log',
+    'traffic_report',
+  ],
+} as const;
 
-export type JobName = (typeof JOB_NAMES)[number];
+export type JobName = keyof typeof JOB_STEPS;
+
+/** The maintenance jobs of scheduler.md. */
+export const JOB_NAMES = Object.keys(JOB_STEPS) as JobName[];
+
+/** The steps of one job. */
+export type StepName<J extends JobName> = (typeof JOB_STEPS)[J][number];
 
 export function isJobName(name: string): name is JobName {
   return (JOB_NAMES as readonly string[]).includes(name);

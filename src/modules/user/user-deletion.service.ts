@@ -9,7 +9,7 @@ import {
 } from '../../common/events/domain-events.js';
 import type { StepContext } from '../../common/job-step.js';
 import { DAY_S, unixNow } from '../../common/time.js';
-import { schedulerConfig } from '../../config/index.js';
+import { userConfig, schedulerConfig } from '../../config/index.js';
 import { forEachKeysetBatch } from '../../database/keyset.js';
 import { UserMaintenanceRepository } from './user-maintenance.repository.js';
 import { type UserCondition, UserRules } from './user-maintenance.rules.js';
@@ -39,7 +39,9 @@ export class UserDeletionService {
 
   constructor(
     @Inject(schedulerConfig.KEY)
-    private readonly config: ConfigType<typeof schedulerConfig>,
+    private readonly scheduler: ConfigType<typeof schedulerConfig>,
+    @Inject(userConfig.KEY)
+    private readonly config: ConfigType<typeof userConfig>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: UserMaintenanceRepository,
     private readonly events: EventEmitter2,
@@ -120,7 +122,7 @@ export class UserDeletionService {
   ): Promise<number> {
     let deleted = 0;
     await forEachKeysetBatch(
-      { size: this.config.batch, keyOf: (id: number) => id },
+      { size: this.scheduler.batch, keyOf: (id: number) => id },
       (afterId, limit) => this.repo.findIds(rule.condition, afterId, limit),
       async (ids) => {
         deleted += await this.dataSource.transaction((manager) =>

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { StepContext } from '../../common/job-step.js';
 import { DAY_S, unixNow } from '../../common/time.js';
-import { schedulerConfig } from '../../config/index.js';
+import { userConfig, schedulerConfig } from '../../config/index.js';
 import { UserMaintenanceRepository } from './user-maintenance.repository.js';
 import { type UserChange, UserRules } from './user-maintenance.rules.js';
 
@@ -37,18 +37,20 @@ function monthBefore(now: Date): Date {
 export class UserMaintenanceService {
   constructor(
     @Inject(schedulerConfig.KEY)
-    private readonly config: ConfigType<typeof schedulerConfig>,
+    private readonly scheduler: ConfigType<typeof schedulerConfig>,
+    @Inject(userConfig.KEY)
+    private readonly config: ConfigType<typeof userConfig>,
     private readonly repo: UserMaintenanceRepository,
   ) {}
 
   private apply(change: UserChange, ctx: StepContext): Promise<number> {
     return ctx.dryRun
       ? this.repo.count(change)
-      : this.repo.updateInIdRanges(change, this.config.batch);
+      : this.repo.updateInIdRanges(change, this.scheduler.batch);
   }
 
   private when(ctx: StepContext): string {
-    return localTime(ctx.now, this.config.timeZone);
+    return localTime(ctx.now, this.scheduler.timeZone);
   }
 
   /** daily 1: starts a new traffic cycle for users whose `renew_time` has passed. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { StepContext } from '../../common/job-step.js';
 import { DAY_S, unixNow } from '../../common/time.js';
-import { schedulerConfig } from '../../config/index.js';
+import { userConfig, schedulerConfig } from '../../config/index.js';
 import { byId, forEachKeysetBatch } from '../../database/keyset.js';
 import {
   TrafficSnapshotStore,
@@ -35,7 +35,9 @@ export class UserTrafficGuardService {
 
   constructor(
     @Inject(schedulerConfig.KEY)
-    private readonly config: ConfigType<typeof schedulerConfig>,
+    private readonly scheduler: ConfigType<typeof schedulerConfig>,
+    @Inject(userConfig.KEY)
+    private readonly config: ConfigType<typeof userConfig>,
     private readonly repo: UserMaintenanceRepository,
     private readonly snapshots: TrafficSnapshotStore,
   ) {}
@@ -72,12 +74,12 @@ export class UserTrafficGuardService {
     });
     const gb = (w.limitBytes / 1024 ** 3).toFixed(2).replace(/\.?0+$/, '');
     const disable = UserRules.disable(
-      `Service suspended on ${localTime(ctx.now, this.config.timeZone)}: ` +
+      `Service suspended on ${localTime(ctx.now, this.scheduler.timeZone)}: ` +
         `more than ${gb} GB of traffic ${w.label}.`,
     );
     let changed = 0;
     await forEachKeysetBatch(
-      { size: this.config.batch, keyOf: byId },
+      { size: this.scheduler.batch, keyOf: byId },
       (afterId, limit) =>
         this.repo.findTrafficTotals(candidates, afterId, limit),
       async (batch) => {
