@@ -18,7 +18,7 @@ import { readEnv, toBool, toNumber } from './env.util.js';
 const CRON = /^\S+( \S+){4,5}$/;
 
 /**
- * The maintenance jobs (scheduler.md): triggers, lock, batch size, and one switch per step of
+ * The maintenance jobs (docs/spec/scheduler.md): triggers, lock, batch size, and one switch per step of
  * the catalogue (`JOB_<JOB>_<STEP>=false` turns it off; declared below the class). The steps'
  * thresholds belong to their owners: user.config.ts, node.config.ts.
  */

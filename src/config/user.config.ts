@@ -7,7 +7,7 @@ import { readEnv, toBool, toNumber } from './env.util.js';
 const GROUPS = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
 
 /**
- * The account rules of the maintenance jobs (scheduler.md), owned by the user module: traffic
+ * The account rules of the maintenance jobs (docs/spec/scheduler.md), owned by the user module: traffic
  * cycle, traffic guards, suspensions and account deletion, each threshold with the seed's value
  * as default. When the steps run, and whether at all, is the scheduler's config.
  */

@@ -1,6 +1,6 @@
 export const DEMO_ADMIN_EMAIL = 'admin@panel.local';
 
-/** A VMess node as XrayR reads it (custom_config values are strings, see node-api.md). */
+/** A VMess node as XrayR reads it (custom_config values are strings, see docs/spec/node-api.md). */
 export const DEMO_NODE = {
   name: 'Demo node',
   type: 1,

@@ -49,7 +49,7 @@ export {
   SUBSCRIPTION_LINK_TYPE,
 };
 
-/** Every entity (one per table of data-model.md); `typeorm.options.ts` registers this list. */
+/** Every entity (one per table of docs/spec/data-model.md); `typeorm.options.ts` registers this list. */
 export const ALL_ENTITIES = [
   User,
   SsNode,

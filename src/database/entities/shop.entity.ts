@@ -19,7 +19,7 @@ export class Shop {
   })
   price: string;
 
-  /** Plan content as JSON text (see shop.md). */
+  /** Plan content as JSON text (see docs/spec/shop.md). */
   @Column({ type: 'text' })
   content: string;
 

@@ -3,7 +3,7 @@ import { LEGACY_TABLES } from './schema/legacy-tables.js';
 import { adoptTable } from './schema/table-adopter.js';
 
 /**
- * Creates or adopts every table of data-model.md. On an empty database it creates everything;
+ * Creates or adopts every table of docs/spec/data-model.md. On an empty database it creates everything;
  * on a legacy SSPanel database it only adds what is missing (tables, columns, indices) and
  * never drops, renames or retypes. Idempotent even without the migrations table, so a run
  * interrupted on MySQL (where DDL commits implicitly) is finished by running it again.

@@ -1,4 +1,4 @@
-/** Most entries one traffic / aliveip / detectlog report may carry (spec: node-api.md). */
+/** Most entries one traffic / aliveip / detectlog report may carry (docs/spec/node-api.md). */
 export const MAX_REPORT_ENTRIES = 10_000;
 
 /**

@@ -63,7 +63,7 @@ export function sqlDateTime(now: Date): string {
 }
 
 /**
- * Who node N serves (node-api.md, "Who a node serves"), except the device limit, which needs
+ * Who node N serves (docs/spec/node-api.md, "Who a node serves"), except the device limit, which needs
  * the alive-IP counts and is applied to the result. Only the sent columns are read; the
  * `idx_user_servable (enable, switch, node_group, class)` prefix skips disabled accounts.
  */

@@ -56,7 +56,7 @@ const SSPANEL_EMPTY_LIST = '{"ret":1,"data":[]}';
 const UNIPROXY_EMPTY_LIST = '{"users":[]}';
 
 /**
- * The servable-user resolver (node-api.md, "Who a node serves"), one for every dialect. Lists are
+ * The servable-user resolver (docs/spec/node-api.md, "Who a node serves"), one for every dialect. Lists are
  * built from the sent columns only, serialised once and cached with their ETag per node.
  */
 @Injectable()

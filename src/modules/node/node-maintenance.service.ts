@@ -15,7 +15,7 @@ const BLOCK_IP_KEEP_S = DAY_S;
 /** traffic_report only guards against replays for a day. */
 const TRAFFIC_REPORT_KEEP_S = DAY_S;
 
-/** The node rules of the jobs: dead nodes and telemetry pruning (scheduler.md). */
+/** The node rules of the jobs: dead nodes and telemetry pruning (docs/spec/scheduler.md). */
 @Injectable()
 export class NodeMaintenanceService {
   constructor(

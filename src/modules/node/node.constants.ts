@@ -18,7 +18,7 @@ export const MAX_TRAFFIC_BYTES = Number.MAX_SAFE_INTEGER;
 /** A user counts as online on a node while an `alive_ip` row is younger than this. */
 export const ALIVE_IP_WINDOW_S = 90;
 
-/** Redis TTLs of the live node state (spec: node-api.md, "Online and heartbeat state"). */
+/** Redis TTLs of the live node state (docs/spec/node-api.md, "Online and heartbeat state"). */
 export const NODE_ONLINE_TTL_S = 300;
 export const NODE_STATS_TTL_S = 180;
 

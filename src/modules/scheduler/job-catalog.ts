@@ -25,7 +25,7 @@ export interface JobStep {
 }
 
 /**
- * What each job does (scheduler.md): binds every step of the catalogue (JOB_STEPS, which also
+ * What each job does (docs/spec/scheduler.md): binds every step of the catalogue (JOB_STEPS, which also
  * fixes the order) to its owning module's service, and drops the ones switched off with
  * `JOB_<JOB>_<STEP>`. The rules live in the owners.
  */

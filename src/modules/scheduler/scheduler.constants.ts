@@ -1,5 +1,5 @@
 /**
- * The step catalogue: every job of scheduler.md and its steps, in the order they run. The one
+ * The step catalogue: every job of docs/spec/scheduler.md and its steps, in the order they run. The one
  * list of step names: JobCatalog binds each to its owner's service (the compiler holds the two
  * to the same names) and the config derives one `JOB_<JOB>_<STEP>` switch per step from it.
  */
@@ -29,7 +29,7 @@ export const JOB_STEPS = {
 
 export type JobName = keyof typeof JOB_STEPS;
 
-/** The maintenance jobs of scheduler.md. */
+/** The maintenance jobs of docs/spec/scheduler.md. */
 export const JOB_NAMES = Object.keys(JOB_STEPS) as JobName[];
 
 /** The steps of one job. */

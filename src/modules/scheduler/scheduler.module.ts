@@ -14,7 +14,7 @@ import { SchedulerTriggers } from './scheduler-triggers.service.js';
 import { SchedulerService } from './scheduler.service.js';
 
 /**
- * The maintenance jobs (scheduler.md): triggers, the distributed lock, the runner that records
+ * The maintenance jobs (docs/spec/scheduler.md): triggers, the distributed lock, the runner that records
  * `job_run`, the admin routes. It owns no rule: the steps are the owning modules' services.
  */
 @Module({

@@ -39,7 +39,7 @@ const levelGiven = (o: PlanContentDto) =>
   o.class !== undefined || o.class_expire !== undefined;
 
 /**
- * `shop.content` (shop.md): the keys an admin may save, with their types and bounds. Unknown
+ * `shop.content` (docs/spec/shop.md): the keys an admin may save, with their types and bounds. Unknown
  * keys are refused by the global pipe (forbidNonWhitelisted), so every plan on sale is valid.
  * `bandwidth` and `expire` are legacy SSPanel aliases of `traffic` and `expire_in`.
  */

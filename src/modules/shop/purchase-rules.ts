@@ -4,7 +4,7 @@ import { ShopErrorCode, ShopException } from './shop.exception.js';
 
 export const GB = 1024 ** 3;
 
-/** A plan's parsed content (shop.md); null = the plan does not touch that part. */
+/** A plan's parsed content (docs/spec/shop.md); null = the plan does not touch that part. */
 export interface PlanContent {
   trafficGb: number | null;
   resetTraffic: boolean;
@@ -89,7 +89,7 @@ export function discountedPriceCents(
 }
 
 /**
- * The purchase rules of shop.md as a pure function of (user, plan, coupon, now): throws a
+ * The purchase rules of docs/spec/shop.md as a pure function of (user, plan, coupon, now): throws a
  * ShopException for a coupon that does not apply or a refused downgrade, else the new state.
  * Times are whole seconds: DATETIME columns keep no fraction (MariaDB truncates, MySQL rounds).
  */

@@ -40,7 +40,7 @@ export interface PurchaseCommand {
 const ATTEMPTS = 3;
 
 /**
- * Buying a plan (shop.md, rules 1–8): everything from the coupon check to the ledger row happens
+ * Buying a plan (docs/spec/shop.md, rules 1–8): everything from the coupon check to the ledger row happens
  * in ONE transaction, so a purchase is applied completely or not at all.
  */
 @Injectable()

@@ -10,10 +10,10 @@ import { byId, forEachKeysetBatch } from '../../database/keyset.js';
 import { ShopPurchaseService } from './shop-purchase.service.js';
 import { DueRenewal, ShopRepository } from './shop.repository.js';
 
-/** shop.md: rows due within the next minute are renewed by this (hourly) run. */
+/** docs/spec/shop.md: rows due within the next minute are renewed by this (hourly) run. */
 const DUE_WITHIN_S = 60;
 
-/** Hourly auto-renew (shop.md); the scheduler calls renewDue, the rules are the purchase's. */
+/** Hourly auto-renew (docs/spec/shop.md); the scheduler calls renewDue, the rules are the purchase's. */
 @Injectable()
 export class ShopRenewalService {
   private readonly logger = new Logger(ShopRenewalService.name);

@@ -9,7 +9,7 @@ import { ShopController } from './shop.controller.js';
 import { ShopRepository } from './shop.repository.js';
 import { ShopService } from './shop.service.js';
 
-/** Plans, purchases, coupons, purchase history and auto-renew (shop.md). */
+/** Plans, purchases, coupons, purchase history and auto-renew (docs/spec/shop.md). */
 @Module({
   imports: [LedgerModule],
   controllers: [ShopController, ShopAdminController],

@@ -7,7 +7,7 @@ import { FORMAT_NAMES, type FormatName } from './formats/profile.js';
 export type OutputKind = FormatName | 'clash-legacy' | 'seed-links';
 
 /**
- * User-Agent (or `?flag=`) substrings in the research's order (subscriptions.md 1.8): the
+ * User-Agent (or `?flag=`) substrings in the research notes' order (subscriptions §1.8; the table in README "Subscriptions"): the
  * first family with a match wins. sing-box before everything (its UAs mention clash-compatible
  * cores), Stash and the mihomo family before plain `clash` (their UAs contain it), iOS clients
  * that import v2rayN-style lists last. `singbox` also lets `?flag=singbox` name the family.

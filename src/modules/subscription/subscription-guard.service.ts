@@ -13,7 +13,7 @@ import {
 import { SubscriptionRepository } from './subscription.repository.js';
 
 /**
- * The anti-leak rule of the seed origin (subscriptions.md 1.6), made an operator's choice:
+ * The anti-leak rule of the seed origin (research notes on subscriptions, §1.6; README "Subscriptions"), made an operator's choice:
  * count each fetch and its IP per day into `user.rss_count` / `rss_ips_count`, and past
  * SUB_MAX_IPS_PER_DAY warn (`user.warming`) or suspend the account.
  */

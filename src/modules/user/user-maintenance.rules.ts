@@ -30,7 +30,7 @@ const CLASS = '`class`';
 const MONTH_S = 30 * 86_400;
 
 /**
- * The rule catalogue of the maintenance jobs (scheduler.md): which users each step touches and
+ * The rule catalogue of the maintenance jobs (docs/spec/scheduler.md): which users each step touches and
  * what it changes, as SQL fragments built by pure functions. Thresholds come
  * in as parameters computed in JS (unix ints, Dates), so the SQL is the same on both databases.
  * Parameter names are unique per rule: a statement adds its own id-range parameters.

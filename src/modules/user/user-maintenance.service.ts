@@ -29,7 +29,7 @@ function monthBefore(now: Date): Date {
 }
 
 /**
- * The account rules of the daily and check jobs (scheduler.md), each a set-based step: one
+ * The account rules of the daily and check jobs (docs/spec/scheduler.md), each a set-based step: one
  * condition, used by the batched UPDATE and by the dry run's COUNT. The traffic guards live in
  * UserTrafficGuardService, account deletion in UserDeletionService.
  */

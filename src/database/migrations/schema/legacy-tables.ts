@@ -1,7 +1,7 @@
 import { col, NULLABLE, type TableSpec } from './table-spec.js';
 
 /**
- * The schema of data-model.md as adopted by `AdoptLegacySchema1732300000000`. Frozen with that
+ * The schema of docs/spec/data-model.md as adopted by `AdoptLegacySchema1732300000000`. Frozen with that
  * migration: later changes are new migrations, not edits here.
  *
  * Conventions:
@@ -435,7 +435,7 @@ const userArchive: TableSpec = {
   ],
 };
 
-/** Every table of data-model.md, in creation order. */
+/** Every table of docs/spec/data-model.md, in creation order. */
 export const LEGACY_TABLES: readonly TableSpec[] = [
   user,
   ssNode,

@@ -57,7 +57,7 @@ export interface IndexSpec {
 export interface TableSpec {
   readonly name: string;
   /**
-   * Our own table (data-model.md "new"): the migration that creates it may drop it in `down()`.
+   * Our own table (docs/spec/data-model.md "new"): the migration that creates it may drop it in `down()`.
    * Legacy tables are never dropped.
    */
   readonly ours: boolean;
