@@ -112,7 +112,7 @@ describe('OpenAPI documentation (e2e)', () => {
     );
   });
 
-  it('src/openapi-metadata.ts is current (run `npm run openapi:metadata` after changing DTOs)', () => {
+  it('src/generated/openapi-metadata.ts is current (run `npm run openapi:metadata` after changing DTOs)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'openapi-meta-'));
     try {
       execFileSync(
@@ -125,7 +125,7 @@ describe('OpenAPI documentation (e2e)', () => {
       const lines = (path: string) =>
         readFileSync(path, 'utf8').split('\n').sort();
       expect(lines(join(dir, 'openapi-metadata.ts'))).toEqual(
-        lines('src/openapi-metadata.ts'),
+        lines('src/generated/openapi-metadata.ts'),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -193,7 +193,8 @@ function tagOf(route: RouteInfo): string {
  * call before `app.init()`/`listen()`.
  */
 export async function setupOpenApi(app: INestApplication): Promise<void> {
-  const { default: metadata } = await import('../../openapi-metadata.js');
+  const { default: metadata } =
+    await import('../../generated/openapi-metadata.js');
   await SwaggerModule.loadPluginMetadata(metadata);
   let document: OpenAPIObject | undefined;
   SwaggerModule.setup(

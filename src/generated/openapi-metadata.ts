@@ -2,42 +2,42 @@
 /* eslint-disable */
 export default async () => {
   const t = {
-    ['./modules/referral/dto/referral-view.dto.js']:
-      await import('./modules/referral/dto/referral-view.dto.js'),
-    ['./modules/node-api/dto/agent-report.dto.js']:
-      await import('./modules/node-api/dto/agent-report.dto.js'),
-    ['./modules/payment/dto/order.dto.js']:
-      await import('./modules/payment/dto/order.dto.js'),
-    ['./modules/payment/dto/admin-callbacks.dto.js']:
-      await import('./modules/payment/dto/admin-callbacks.dto.js'),
-    ['./modules/shop/dto/shop-response.dto.js']:
-      await import('./modules/shop/dto/shop-response.dto.js'),
-    ['./modules/shop/plan-content.js']:
-      await import('./modules/shop/plan-content.js'),
-    ['./modules/shop/dto/admin-shop.dto.js']:
-      await import('./modules/shop/dto/admin-shop.dto.js'),
-    ['./modules/scheduler/dto/job-run.dto.js']:
-      await import('./modules/scheduler/dto/job-run.dto.js'),
-    ['./modules/user/dto/admin-user.dto.js']:
-      await import('./modules/user/dto/admin-user.dto.js'),
-    ['./modules/user/dto/user-info.dto.js']:
-      await import('./modules/user/dto/user-info.dto.js'),
-    ['./modules/auth/dto/login.dto.js']:
-      await import('./modules/auth/dto/login.dto.js'),
-    ['./modules/node/dto/admin-detect-rule.dto.js']:
-      await import('./modules/node/dto/admin-detect-rule.dto.js'),
-    ['./modules/node/dto/admin-node.dto.js']:
-      await import('./modules/node/dto/admin-node.dto.js'),
-    ['./modules/payment/dto/admin-orders.dto.js']:
-      await import('./modules/payment/dto/admin-orders.dto.js'),
-    ['./modules/subscription/dto/subscription.dto.js']:
-      await import('./modules/subscription/dto/subscription.dto.js'),
+    ['../modules/referral/dto/referral-view.dto.js']:
+      await import('../modules/referral/dto/referral-view.dto.js'),
+    ['../modules/node-api/dto/agent-report.dto.js']:
+      await import('../modules/node-api/dto/agent-report.dto.js'),
+    ['../modules/payment/dto/order.dto.js']:
+      await import('../modules/payment/dto/order.dto.js'),
+    ['../modules/payment/dto/admin-callbacks.dto.js']:
+      await import('../modules/payment/dto/admin-callbacks.dto.js'),
+    ['../modules/shop/dto/shop-response.dto.js']:
+      await import('../modules/shop/dto/shop-response.dto.js'),
+    ['../modules/shop/plan-content.js']:
+      await import('../modules/shop/plan-content.js'),
+    ['../modules/shop/dto/admin-shop.dto.js']:
+      await import('../modules/shop/dto/admin-shop.dto.js'),
+    ['../modules/scheduler/dto/job-run.dto.js']:
+      await import('../modules/scheduler/dto/job-run.dto.js'),
+    ['../modules/user/dto/admin-user.dto.js']:
+      await import('../modules/user/dto/admin-user.dto.js'),
+    ['../modules/user/dto/user-info.dto.js']:
+      await import('../modules/user/dto/user-info.dto.js'),
+    ['../modules/auth/dto/login.dto.js']:
+      await import('../modules/auth/dto/login.dto.js'),
+    ['../modules/node/dto/admin-detect-rule.dto.js']:
+      await import('../modules/node/dto/admin-detect-rule.dto.js'),
+    ['../modules/node/dto/admin-node.dto.js']:
+      await import('../modules/node/dto/admin-node.dto.js'),
+    ['../modules/payment/dto/admin-orders.dto.js']:
+      await import('../modules/payment/dto/admin-orders.dto.js'),
+    ['../modules/subscription/dto/subscription.dto.js']:
+      await import('../modules/subscription/dto/subscription.dto.js'),
   };
   return {
     '@nestjs/swagger': {
       models: [
         [
-          import('./modules/referral/dto/referral-view.dto.js'),
+          import('../modules/referral/dto/referral-view.dto.js'),
           {
             ReferralHistoryItemDto: {
               userid: {
@@ -82,7 +82,7 @@ export default async () => {
               history: {
                 required: true,
                 type: () => [
-                  t['./modules/referral/dto/referral-view.dto.js']
+                  t['../modules/referral/dto/referral-view.dto.js']
                     .ReferralHistoryItemDto,
                 ],
               },
@@ -90,7 +90,7 @@ export default async () => {
           },
         ],
         [
-          import('./common/dto/pagination-query.dto.js'),
+          import('../common/dto/pagination-query.dto.js'),
           {
             PaginationQueryDto: {
               limit: {
@@ -111,7 +111,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/user/dto/admin-user.dto.js'),
+          import('../modules/user/dto/admin-user.dto.js'),
           {
             AdminUserQueryDto: {
               q: {
@@ -223,7 +223,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/user/dto/user-info.dto.js'),
+          import('../modules/user/dto/user-info.dto.js'),
           {
             UserInfoDto: {
               id: { required: true, type: () => Number },
@@ -252,7 +252,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/auth/dto/login.dto.js'),
+          import('../modules/auth/dto/login.dto.js'),
           {
             LoginDto: {
               email: {
@@ -279,7 +279,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/auth/dto/register.dto.js'),
+          import('../modules/auth/dto/register.dto.js'),
           {
             RegisterDto: {
               email: {
@@ -305,7 +305,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node/dto/admin-detect-rule.dto.js'),
+          import('../modules/node/dto/admin-detect-rule.dto.js'),
           {
             AdminDetectRuleCreateDto: {
               name: {
@@ -336,7 +336,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node/dto/admin-node.dto.js'),
+          import('../modules/node/dto/admin-node.dto.js'),
           {
             AdminNodeQueryDto: {},
             AdminNodeCreateDto: {
@@ -464,7 +464,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node-api/dto/agent-report.dto.js'),
+          import('../modules/node-api/dto/agent-report.dto.js'),
           {
             AliveIpEntryDto: {
               user_id: { required: true, type: () => Number, minimum: 1 },
@@ -474,7 +474,7 @@ export default async () => {
               data: {
                 required: true,
                 type: () => [
-                  t['./modules/node-api/dto/agent-report.dto.js']
+                  t['../modules/node-api/dto/agent-report.dto.js']
                     .AliveIpEntryDto,
                 ],
               },
@@ -487,7 +487,7 @@ export default async () => {
               data: {
                 required: true,
                 type: () => [
-                  t['./modules/node-api/dto/agent-report.dto.js']
+                  t['../modules/node-api/dto/agent-report.dto.js']
                     .DetectLogEntryDto,
                 ],
               },
@@ -530,7 +530,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node-api/dto/node-query.dto.js'),
+          import('../modules/node-api/dto/node-query.dto.js'),
           {
             NodeKeyQueryDto: {
               key: { required: false, type: () => String },
@@ -548,7 +548,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node-api/dto/traffic-report.dto.js'),
+          import('../modules/node-api/dto/traffic-report.dto.js'),
           {
             SspanelTrafficDto: {
               data: { required: true, type: () => [Object] },
@@ -559,7 +559,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/payment/dto/order-id.dto.js'),
+          import('../modules/payment/dto/order-id.dto.js'),
           {
             OrderIdParam: {
               order_id: { required: true, type: () => Number, minimum: 1 },
@@ -570,7 +570,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/payment/dto/order.dto.js'),
+          import('../modules/payment/dto/order.dto.js'),
           {
             CreatedOrderDto: {
               order_id: { required: true, type: () => Number },
@@ -608,7 +608,7 @@ export default async () => {
               orders: {
                 required: true,
                 type: () => [
-                  t['./modules/payment/dto/order.dto.js'].OrderItemDto,
+                  t['../modules/payment/dto/order.dto.js'].OrderItemDto,
                 ],
               },
               count: {
@@ -662,7 +662,7 @@ export default async () => {
               gateways: {
                 required: true,
                 type: () => [
-                  t['./modules/payment/dto/order.dto.js'].GatewayInfoDto,
+                  t['../modules/payment/dto/order.dto.js'].GatewayInfoDto,
                 ],
               },
             },
@@ -674,7 +674,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/payment/dto/admin-orders.dto.js'),
+          import('../modules/payment/dto/admin-orders.dto.js'),
           {
             AdminOrdersQuery: {
               status: { required: false, type: () => Number },
@@ -732,7 +732,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/payment/dto/admin-callbacks.dto.js'),
+          import('../modules/payment/dto/admin-callbacks.dto.js'),
           {
             AdminCallbacksQuery: {
               gateway: {
@@ -782,7 +782,7 @@ export default async () => {
               callbacks: {
                 required: true,
                 type: () => [
-                  t['./modules/payment/dto/admin-callbacks.dto.js']
+                  t['../modules/payment/dto/admin-callbacks.dto.js']
                     .AdminCallbackDto,
                 ],
               },
@@ -796,7 +796,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/payment/dto/create-order.dto.js'),
+          import('../modules/payment/dto/create-order.dto.js'),
           {
             CreateOrderDto: {
               total: {
@@ -815,7 +815,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/payment/dto/list-orders.dto.js'),
+          import('../modules/payment/dto/list-orders.dto.js'),
           {
             ListOrdersQuery: {
               status: {
@@ -827,7 +827,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/shop/plan-content.js'),
+          import('../modules/shop/plan-content.js'),
           {
             PlanContentDto: {
               traffic: {
@@ -876,7 +876,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/shop/dto/shop-response.dto.js'),
+          import('../modules/shop/dto/shop-response.dto.js'),
           {
             PlanDto: {
               id: { required: true, type: () => Number },
@@ -895,7 +895,7 @@ export default async () => {
               packages: {
                 required: true,
                 type: () => [
-                  t['./modules/shop/dto/shop-response.dto.js'].PlanDto,
+                  t['../modules/shop/dto/shop-response.dto.js'].PlanDto,
                 ],
               },
               count: { required: true, type: () => Number },
@@ -920,7 +920,7 @@ export default async () => {
               history: {
                 required: true,
                 type: () => [
-                  t['./modules/shop/dto/shop-response.dto.js'].BoughtDto,
+                  t['../modules/shop/dto/shop-response.dto.js'].BoughtDto,
                 ],
               },
               count: { required: true, type: () => Number },
@@ -955,7 +955,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/shop/dto/admin-shop.dto.js'),
+          import('../modules/shop/dto/admin-shop.dto.js'),
           {
             CreatePlanDto: {
               name: {
@@ -972,7 +972,7 @@ export default async () => {
               },
               content: {
                 required: true,
-                type: () => t['./modules/shop/plan-content.js'].PlanContentDto,
+                type: () => t['../modules/shop/plan-content.js'].PlanContentDto,
               },
               auto_renew: {
                 required: false,
@@ -1075,7 +1075,7 @@ export default async () => {
               coupons: {
                 required: true,
                 type: () => [
-                  t['./modules/shop/dto/admin-shop.dto.js'].CouponDto,
+                  t['../modules/shop/dto/admin-shop.dto.js'].CouponDto,
                 ],
               },
               count: { required: true, type: () => Number },
@@ -1083,7 +1083,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/shop/dto/buy.dto.js'),
+          import('../modules/shop/dto/buy.dto.js'),
           {
             BuyDto: {
               shop_id: {
@@ -1111,7 +1111,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/scheduler/dto/job-run.dto.js'),
+          import('../modules/scheduler/dto/job-run.dto.js'),
           {
             JobNameParamDto: {
               name: {
@@ -1169,7 +1169,7 @@ export default async () => {
               runs: {
                 required: true,
                 type: () => [
-                  t['./modules/scheduler/dto/job-run.dto.js'].JobRunDto,
+                  t['../modules/scheduler/dto/job-run.dto.js'].JobRunDto,
                 ],
               },
               count: { required: true, type: () => Number },
@@ -1177,7 +1177,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/subscription/dto/subscription.dto.js'),
+          import('../modules/subscription/dto/subscription.dto.js'),
           {
             SubscriptionQueryDto: {
               flag: {
@@ -1232,63 +1232,63 @@ export default async () => {
       ],
       controllers: [
         [
-          import('./modules/referral/referral.controller.js'),
+          import('../modules/referral/referral.controller.js'),
           {
             ReferralController: {
               referral: {
                 summary:
                   "The user's invite code and link, invited count and own earnings.",
-                type: t['./modules/referral/dto/referral-view.dto.js']
+                type: t['../modules/referral/dto/referral-view.dto.js']
                   .ReferralViewDto,
               },
             },
           },
         ],
         [
-          import('./modules/user/admin-user.controller.js'),
+          import('../modules/user/admin-user.controller.js'),
           {
             AdminUserController: {
               search: {},
               get: {
-                type: t['./modules/user/dto/admin-user.dto.js'].AdminUserDto,
+                type: t['../modules/user/dto/admin-user.dto.js'].AdminUserDto,
               },
               update: {
-                type: t['./modules/user/dto/admin-user.dto.js'].AdminUserDto,
+                type: t['../modules/user/dto/admin-user.dto.js'].AdminUserDto,
               },
               resetTraffic: {
-                type: t['./modules/user/dto/admin-user.dto.js'].AdminUserDto,
+                type: t['../modules/user/dto/admin-user.dto.js'].AdminUserDto,
               },
               adjustBalance: { type: Object },
             },
           },
         ],
         [
-          import('./modules/user/user.controller.js'),
+          import('../modules/user/user.controller.js'),
           {
             UserController: {
               info: {
-                type: t['./modules/user/dto/user-info.dto.js'].UserInfoDto,
+                type: t['../modules/user/dto/user-info.dto.js'].UserInfoDto,
               },
             },
           },
         ],
         [
-          import('./modules/auth/auth.controller.js'),
+          import('../modules/auth/auth.controller.js'),
           {
             AuthController: {
               register: {
-                type: t['./modules/auth/dto/login.dto.js'].RegisteredDto,
+                type: t['../modules/auth/dto/login.dto.js'].RegisteredDto,
               },
-              login: { type: t['./modules/auth/dto/login.dto.js'].TokenDto },
+              login: { type: t['../modules/auth/dto/login.dto.js'].TokenDto },
             },
           },
         ],
         [
-          import('./modules/admin/admin-overview.controller.js'),
+          import('../modules/admin/admin-overview.controller.js'),
           { AdminOverviewController: { overview: { type: Object } } },
         ],
         [
-          import('./modules/health/health.controller.js'),
+          import('../modules/health/health.controller.js'),
           {
             HealthController: {
               liveness: {
@@ -1304,25 +1304,25 @@ export default async () => {
           },
         ],
         [
-          import('./modules/metrics/metrics.controller.js'),
+          import('../modules/metrics/metrics.controller.js'),
           { MetricsController: { scrape: {} } },
         ],
         [
-          import('./modules/node/admin-detect-rule.controller.js'),
+          import('../modules/node/admin-detect-rule.controller.js'),
           {
             AdminDetectRuleController: {
               list: {
                 type: [
-                  t['./modules/node/dto/admin-detect-rule.dto.js']
+                  t['../modules/node/dto/admin-detect-rule.dto.js']
                     .AdminDetectRuleDto,
                 ],
               },
               create: {
-                type: t['./modules/node/dto/admin-detect-rule.dto.js']
+                type: t['../modules/node/dto/admin-detect-rule.dto.js']
                   .AdminDetectRuleDto,
               },
               update: {
-                type: t['./modules/node/dto/admin-detect-rule.dto.js']
+                type: t['../modules/node/dto/admin-detect-rule.dto.js']
                   .AdminDetectRuleDto,
               },
               remove: {},
@@ -1330,27 +1330,27 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node/admin-node.controller.js'),
+          import('../modules/node/admin-node.controller.js'),
           {
             AdminNodeController: {
               list: {},
               get: {
-                type: t['./modules/node/dto/admin-node.dto.js'].AdminNodeDto,
+                type: t['../modules/node/dto/admin-node.dto.js'].AdminNodeDto,
               },
               create: {
-                type: t['./modules/node/dto/admin-node.dto.js'].AdminNodeDto,
+                type: t['../modules/node/dto/admin-node.dto.js'].AdminNodeDto,
               },
               update: {
-                type: t['./modules/node/dto/admin-node.dto.js'].AdminNodeDto,
+                type: t['../modules/node/dto/admin-node.dto.js'].AdminNodeDto,
               },
               disable: {
-                type: t['./modules/node/dto/admin-node.dto.js'].AdminNodeDto,
+                type: t['../modules/node/dto/admin-node.dto.js'].AdminNodeDto,
               },
             },
           },
         ],
         [
-          import('./modules/node-api/node-seed.controller.js'),
+          import('../modules/node-api/node-seed.controller.js'),
           {
             NodeSeedController: {
               users: {
@@ -1365,11 +1365,11 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node-api/sspanel-func.controller.js'),
+          import('../modules/node-api/sspanel-func.controller.js'),
           { SspanelFuncController: { ping: {}, detectRules: {} } },
         ],
         [
-          import('./modules/node-api/sspanel-mu.controller.js'),
+          import('../modules/node-api/sspanel-mu.controller.js'),
           {
             SspanelMuController: {
               nodeInfo: {},
@@ -1386,7 +1386,7 @@ export default async () => {
           },
         ],
         [
-          import('./modules/node-api/uniproxy/uniproxy.controller.js'),
+          import('../modules/node-api/uniproxy/uniproxy.controller.js'),
           {
             UniProxyController: {
               getConfig: {},
@@ -1405,68 +1405,69 @@ export default async () => {
           },
         ],
         [
-          import('./modules/payment/payment-debug.controller.js'),
+          import('../modules/payment/payment-debug.controller.js'),
           {
             PaymentDebugController: {
               confirm: {
-                type: t['./modules/payment/dto/order.dto.js'].DebugConfirmedDto,
+                type: t['../modules/payment/dto/order.dto.js']
+                  .DebugConfirmedDto,
               },
             },
           },
         ],
         [
-          import('./modules/payment/payment-admin.controller.js'),
+          import('../modules/payment/payment-admin.controller.js'),
           {
             PaymentAdminController: {
               list: {},
               markPaid: {
-                type: t['./modules/payment/dto/admin-orders.dto.js']
+                type: t['../modules/payment/dto/admin-orders.dto.js']
                   .AdminMarkedPaidDto,
               },
             },
           },
         ],
         [
-          import('./modules/payment/payment-callback-admin.controller.js'),
+          import('../modules/payment/payment-callback-admin.controller.js'),
           {
             PaymentCallbackAdminController: {
               list: {
                 summary:
                   'Every callback attempt, newest first, by gateway, outcome or order.',
-                type: t['./modules/payment/dto/admin-callbacks.dto.js']
+                type: t['../modules/payment/dto/admin-callbacks.dto.js']
                   .AdminCallbackListDto,
               },
               reconcile: {
                 summary:
                   'Asks the gateways about recent unpaid orders now and credits those paid.',
-                type: t['./modules/payment/dto/admin-callbacks.dto.js']
+                type: t['../modules/payment/dto/admin-callbacks.dto.js']
                   .ReconcileSummaryDto,
               },
             },
           },
         ],
         [
-          import('./modules/payment/payment-notify.controller.js'),
+          import('../modules/payment/payment-notify.controller.js'),
           { PaymentNotifyController: { notifyGet: {}, notifyPost: {} } },
         ],
         [
-          import('./modules/payment/payment.controller.js'),
+          import('../modules/payment/payment.controller.js'),
           {
             PaymentController: {
               create: {
                 summary:
                   'A top-up order on an enabled gateway, with the URL to pay it.',
-                type: t['./modules/payment/dto/order.dto.js'].CreatedOrderDto,
+                type: t['../modules/payment/dto/order.dto.js'].CreatedOrderDto,
               },
               gateways: {
                 summary: 'The enabled gateways: name, currency, top-up bounds.',
-                type: t['./modules/payment/dto/order.dto.js'].GatewayListDto,
+                type: t['../modules/payment/dto/order.dto.js'].GatewayListDto,
               },
               orders: {
-                type: t['./modules/payment/dto/order.dto.js'].OrderListDto,
+                type: t['../modules/payment/dto/order.dto.js'].OrderListDto,
               },
               status: {
-                type: t['./modules/payment/dto/order.dto.js'].OrderStatusDto,
+                type: t['../modules/payment/dto/order.dto.js'].OrderStatusDto,
               },
               checkout: {
                 summary:
@@ -1476,94 +1477,95 @@ export default async () => {
           },
         ],
         [
-          import('./modules/shop/shop-admin.controller.js'),
+          import('../modules/shop/shop-admin.controller.js'),
           {
             ShopAdminController: {
               listPlans: {
-                type: t['./modules/shop/dto/shop-response.dto.js'].PlanListDto,
+                type: t['../modules/shop/dto/shop-response.dto.js'].PlanListDto,
               },
               createPlan: {
-                type: t['./modules/shop/dto/shop-response.dto.js'].PlanDto,
+                type: t['../modules/shop/dto/shop-response.dto.js'].PlanDto,
               },
               updatePlan: {
-                type: t['./modules/shop/dto/shop-response.dto.js'].PlanDto,
+                type: t['../modules/shop/dto/shop-response.dto.js'].PlanDto,
               },
               disablePlan: {
                 summary:
                   'Takes the plan off sale (never deleted: history and renewals refer to it).',
-                type: t['./modules/shop/dto/shop-response.dto.js'].PlanDto,
+                type: t['../modules/shop/dto/shop-response.dto.js'].PlanDto,
               },
               listCoupons: {
-                type: t['./modules/shop/dto/admin-shop.dto.js'].CouponListDto,
+                type: t['../modules/shop/dto/admin-shop.dto.js'].CouponListDto,
               },
               createCoupon: {
-                type: t['./modules/shop/dto/admin-shop.dto.js'].CouponDto,
+                type: t['../modules/shop/dto/admin-shop.dto.js'].CouponDto,
               },
               updateCoupon: {
-                type: t['./modules/shop/dto/admin-shop.dto.js'].CouponDto,
+                type: t['../modules/shop/dto/admin-shop.dto.js'].CouponDto,
               },
               deleteCoupon: {},
             },
           },
         ],
         [
-          import('./modules/shop/shop.controller.js'),
+          import('../modules/shop/shop.controller.js'),
           {
             ShopController: {
               plans: {
-                type: t['./modules/shop/dto/shop-response.dto.js'].PlanListDto,
+                type: t['../modules/shop/dto/shop-response.dto.js'].PlanListDto,
               },
               buy: {},
               bought: {
-                type: t['./modules/shop/dto/shop-response.dto.js']
+                type: t['../modules/shop/dto/shop-response.dto.js']
                   .BoughtListDto,
               },
             },
           },
         ],
         [
-          import('./modules/scheduler/scheduler-admin.controller.js'),
+          import('../modules/scheduler/scheduler-admin.controller.js'),
           {
             SchedulerAdminController: {
               list: {
-                type: t['./modules/scheduler/dto/job-run.dto.js'].JobRunListDto,
+                type: t['../modules/scheduler/dto/job-run.dto.js']
+                  .JobRunListDto,
               },
               run: {
-                type: t['./modules/scheduler/dto/job-run.dto.js'].JobRunDto,
+                type: t['../modules/scheduler/dto/job-run.dto.js'].JobRunDto,
               },
             },
           },
         ],
         [
-          import('./modules/subscription/subscription-admin.controller.js'),
+          import('../modules/subscription/subscription-admin.controller.js'),
           {
             SubscriptionAdminController: {
               reset: {
                 summary:
                   'Issues the user a new subscription token (a leaked URL stops working at once).',
-                type: t['./modules/subscription/dto/subscription.dto.js']
+                type: t['../modules/subscription/dto/subscription.dto.js']
                   .SubscriptionInfoDto,
               },
             },
           },
         ],
         [
-          import('./modules/subscription/subscription-feed.controller.js'),
+          import('../modules/subscription/subscription-feed.controller.js'),
           { SubscriptionFeedController: { auto: {}, format: {}, link: {} } },
         ],
         [
-          import('./modules/subscription/subscription.controller.js'),
+          import('../modules/subscription/subscription.controller.js'),
           {
             SubscriptionController: {
               info: {
                 summary:
                   "The user's subscription token and URLs (created on the first call).",
-                type: t['./modules/subscription/dto/subscription.dto.js']
+                type: t['../modules/subscription/dto/subscription.dto.js']
                   .SubscriptionInfoDto,
               },
               reset: {
                 summary: 'A new token: the old URLs answer 404 at once.',
-                type: t['./modules/subscription/dto/subscription.dto.js']
+                type: t['../modules/subscription/dto/subscription.dto.js']
                   .SubscriptionInfoDto,
               },
             },
