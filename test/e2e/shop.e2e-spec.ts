@@ -99,7 +99,7 @@ describe('shop (e2e)', () => {
     const res = await buy(user, { shop_id: plan.id, auto_renew: true }).expect(
       200,
     );
-    expect(res.body).toMatchObject({ ret: 1, msg: '购买成功' });
+    expect(res.body).toMatchObject({ ret: 1, msg: 'Purchase successful' });
     const data = res.body.data;
     expect(data).toMatchObject({
       user_id: user.id,

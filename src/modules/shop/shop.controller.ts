@@ -37,7 +37,7 @@ export class ShopController {
       allowDowngrade: dto.allow_downgrade ?? false,
       now: new Date(),
     });
-    return new ApiResult(result, '购买成功');
+    return new ApiResult(result, 'Purchase successful');
   }
 
   @Get('bought')
