@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /** The two database families Panel runs on: MySQL/MariaDB in production, embedded SQLite. */
 export type DatabaseKind = 'mysql' | 'sqlite';
@@ -16,4 +16,15 @@ export function kindOfDriver(type: string): DatabaseKind {
  */
 export function isMysql(dataSource: Pick<DataSource, 'options'>): boolean {
   return kindOfDriver(dataSource.options.type) === 'mysql';
+}
+
+/**
+ * `SELECT … FOR UPDATE` on MySQL/MariaDB; unchanged on the embedded SQLite, which has no row
+ * locks and runs one transaction at a time (sqlite-serializer.ts), so the lock is implied there.
+ * The one way a repository locks rows for the rest of its transaction.
+ */
+export function forUpdate<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+): SelectQueryBuilder<T> {
+  return isMysql(qb.connection) ? qb.setLock('pessimistic_write') : qb;
 }

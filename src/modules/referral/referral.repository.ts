@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { forUpdate } from '../../database/dialect.js';
 import { Payback, User } from '../../database/entities/index.js';
 
 /** `payback.total` markers: a registration reward and its clawback. */
@@ -71,13 +72,12 @@ export class ReferralRepository {
    * registrations with one code count the rewards one after another.
    */
   async lockInviter(manager: EntityManager, inviterId: number): Promise<void> {
-    if (manager.connection.options.type === 'better-sqlite3') return;
-    await manager
-      .createQueryBuilder(User, 'u')
-      .select('u.id')
-      .where('u.id = :inviterId', { inviterId })
-      .setLock('pessimistic_write')
-      .getOne();
+    await forUpdate(
+      manager
+        .createQueryBuilder(User, 'u')
+        .select('u.id')
+        .where('u.id = :inviterId', { inviterId }),
+    ).getOne();
   }
 
   /** Registration rewards (not clawed back or not) paid to `inviterId` since `since` (unix). */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { toCents } from '../../common/money.js';
 import { Bought, Shop, User } from '../../database/entities/index.js';
-import { isMysql } from '../../database/dialect.js';
+import { forUpdate } from '../../database/dialect.js';
 import { PurchaseOutcome, PurchaseUser } from './purchase-rules.js';
 
 export interface LockedPurchaser extends PurchaseUser {
@@ -73,7 +73,7 @@ export class ShopRepository {
         'u.money',
       ])
       .where('u.id = :userId', { userId });
-    if (isMysql(this.dataSource)) qb.setLock('pessimistic_write');
+    forUpdate(qb);
     const user = await qb.getOne();
     if (!user) return null;
     return {

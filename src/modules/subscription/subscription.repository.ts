@@ -1,16 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import { databaseConfig } from '../../config/index.js';
 import {
   Link,
   SUBSCRIPTION_LINK_TYPE,
   User,
 } from '../../database/entities/index.js';
 import type { Quote } from '../../database/raw-sql.js';
-import { databaseKind } from '../../database/typeorm.options.js';
+import { forUpdate } from '../../database/dialect.js';
 import type { Subscriber } from './subscription-content.js';
 import {
   fetchStatsQuery,
@@ -24,16 +22,11 @@ type RawSubscriber = Record<keyof Subscriber, unknown>;
 /** SQL of subscription tokens (`link`, type 11) and the account columns a fetch reads/writes. */
 @Injectable()
 export class SubscriptionRepository {
-  private readonly isMysql: boolean;
   private readonly q: Quote;
   /** The User columns of SUBSCRIBER_COLUMNS, for the driver's hydration (dates, bigints). */
   private subscriberColumns: [keyof Subscriber, ColumnMetadata][] | null = null;
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(databaseConfig.KEY) database: ConfigType<typeof databaseConfig>,
-  ) {
-    this.isMysql = databaseKind(database) === 'mysql';
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.q = (name) => dataSource.driver.escape(name);
   }
 
@@ -51,7 +44,7 @@ export class SubscriptionRepository {
       .createQueryBuilder(User, 'u')
       .select('u.id')
       .where('u.id = :userId', { userId });
-    if (this.isMysql) qb.setLock('pessimistic_write');
+    forUpdate(qb);
     return (await qb.getOne()) !== null;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { isMysql } from '../../database/dialect.js';
+import { forUpdate, isMysql } from '../../database/dialect.js';
 import { User, UserArchive } from '../../database/entities/index.js';
 import type { UserChange, UserCondition } from './user-maintenance.rules.js';
 
@@ -150,8 +150,7 @@ export class UserMaintenanceRepository {
       .where(cond.where, cond.params)
       .andWhere('id IN (:...lockIds)', { lockIds: ids })
       .orderBy('id', 'ASC');
-    // SQLite has no row locks; its single writer already serialises the transaction.
-    if (this.isMysql) qb.setLock('pessimistic_write');
+    forUpdate(qb);
     return qb.getRawMany<Record<string, unknown>>();
   }
 

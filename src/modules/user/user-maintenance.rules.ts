@@ -29,6 +29,31 @@ const CLASS = '`class`';
 /** 30 days in seconds: the expired-account rule weighs money as days of grace (1 unit = 30 days). */
 const MONTH_S = 30 * 86_400;
 
+/** A free account idle since `sinceS`, registered before `regBefore`, with at most `minMoney`. */
+interface IdleFreeAccount {
+  sinceS: number;
+  regBefore: Date;
+  minMoney: number;
+}
+
+/** check 3b / 3c: `column` (a unix time) older than `sinceS`; parameters named `<prefix>…`. */
+function idleFreeAccount(
+  column: 't' | 'last_check_in_time',
+  prefix: string,
+  p: IdleFreeAccount,
+): UserCondition {
+  return {
+    where:
+      `is_admin = 0 AND ${CLASS} = 0 AND ${column} < :${prefix}Since ` +
+      `AND reg_date < :${prefix}RegBefore AND money <= :${prefix}MinMoney`,
+    params: {
+      [`${prefix}Since`]: p.sinceS,
+      [`${prefix}RegBefore`]: p.regBefore,
+      [`${prefix}MinMoney`]: p.minMoney,
+    },
+  };
+}
+
 /**
  * The rule catalogue of the maintenance jobs (docs/spec/scheduler.md): which users each step touches and
  * what it changes, as SQL fragments built by pure functions. Thresholds come
@@ -176,39 +201,13 @@ export const UserRules = {
    * account to be N days old: a fresh account has `last_check_in_time = 0` yet has not missed
    * anything.
    */
-  deleteUnchecked(p: {
-    sinceS: number;
-    regBefore: Date;
-    minMoney: number;
-  }): UserCondition {
-    return {
-      where:
-        `is_admin = 0 AND ${CLASS} = 0 AND last_check_in_time < :uncheckSince ` +
-        'AND reg_date < :uncheckRegBefore AND money <= :uncheckMinMoney',
-      params: {
-        uncheckSince: p.sinceS,
-        uncheckRegBefore: p.regBefore,
-        uncheckMinMoney: p.minMoney,
-      },
-    };
+  deleteUnchecked(p: IdleFreeAccount): UserCondition {
+    return idleFreeAccount('last_check_in_time', 'uncheck', p);
   },
 
   /** check 3c: free, no traffic for N days (account at least N days old), no money. */
-  deleteUnused(p: {
-    sinceS: number;
-    regBefore: Date;
-    minMoney: number;
-  }): UserCondition {
-    return {
-      where:
-        `is_admin = 0 AND ${CLASS} = 0 AND t < :idleSince ` +
-        'AND reg_date < :idleRegBefore AND money <= :idleMinMoney',
-      params: {
-        idleSince: p.sinceS,
-        idleRegBefore: p.regBefore,
-        idleMinMoney: p.minMoney,
-      },
-    };
+  deleteUnused(p: IdleFreeAccount): UserCondition {
+    return idleFreeAccount('t', 'idle', p);
   },
 
   /**
