@@ -19,7 +19,7 @@ export interface PlanSpec {
 
 /** Inserts a plan directly (test setup); content defaults to 100 GB reset, level 1 for 30 days. */
 export async function createPlan(
-  t: TestApp,
+  t: Pick<TestApp, 'dataSource'>,
   spec: PlanSpec = {},
 ): Promise<Shop> {
   const content = spec.content ?? {
@@ -44,7 +44,7 @@ export async function createPlan(
 let couponCounter = 0;
 
 export async function createCoupon(
-  t: TestApp,
+  t: Pick<TestApp, 'dataSource'>,
   spec: Partial<Omit<Coupon, 'id'>> = {},
 ): Promise<Coupon> {
   const repo = t.dataSource.getRepository(Coupon);
@@ -80,7 +80,7 @@ export async function giveMoney(
 
 /** Everything a purchase may touch for one user (and a coupon), to assert "nothing changed". */
 export async function purchaseFootprint(
-  t: TestApp,
+  t: Pick<TestApp, 'dataSource'>,
   userId: number,
   couponId?: number,
 ) {
