@@ -21,6 +21,7 @@ const config = {
     // perTest coverage already picks the tests; findRelatedTests would only add work.
     enableFindRelatedTests: false,
     config: {
+      testSequencer: '<rootDir>/test/mutation/unit-first.sequencer.js',
       // The core specs (test/core/: the real services on a real migrated database, no HTTP app)
       // and the rules' unit specs. The e2e specs prove the same paths over HTTP but boot the
       // whole app per file, several times slower per mutant than the CI budget allows.
@@ -31,20 +32,17 @@ const config = {
     },
   },
   coverageAnalysis: 'perTest',
+  // The money half of the core, run in full (docs/testing.md has its score and survivors). The
+  // other files of issue #17's list, to add next (each addition needs one local run whose
+  // incremental file is committed, about 30 minutes per ~150 mutants on this machine):
+  //   src/modules/shop/shop-purchase.service.ts, src/modules/shop/purchase-rules.ts,
+  //   src/modules/referral/commission.ts, src/modules/node-api/node-traffic.service.ts,
+  //   src/modules/node-api/traffic-aggregate.ts, src/modules/node-api/traffic-report.repository.ts,
+  //   src/modules/node-api/traffic-format.ts, src/modules/node-api/node-user.repository.ts:44-65,
+  //   src/modules/node-api/node-sql.ts:114-181, src/modules/node/node-sql.ts:15-44
   mutate: [
     'src/modules/ledger/**/*.ts',
     'src/modules/payment/payment-credit.service.ts',
-    'src/modules/shop/shop-purchase.service.ts',
-    'src/modules/shop/purchase-rules.ts',
-    'src/modules/referral/commission.ts',
-    'src/modules/node-api/node-traffic.service.ts',
-    'src/modules/node-api/traffic-aggregate.ts',
-    'src/modules/node-api/traffic-report.repository.ts',
-    'src/modules/node-api/traffic-format.ts',
-    // What a traffic report calls: the increments, the dedup claim, the node's bandwidth.
-    'src/modules/node-api/node-user.repository.ts:44-65',
-    'src/modules/node-api/node-sql.ts:114-181',
-    'src/modules/node/node-sql.ts:15-44',
   ],
   // Mutants in code that runs at import time (constants, class fields) would each need the
   // whole test set; they are reported as ignored rather than run.
