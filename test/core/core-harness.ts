@@ -26,6 +26,8 @@ import { NodeRepository } from '../../src/modules/node/node.repository.js';
 import { NodeStateService } from '../../src/modules/node/node-state.service.js';
 import { PaymentCreditService } from '../../src/modules/payment/payment-credit.service.js';
 import { PaymentRepository } from '../../src/modules/payment/payment.repository.js';
+import { MemoryExpiringStore } from '../../src/modules/redis/memory-expiring-store.js';
+import { RedisExpiringStore } from '../../src/modules/redis/redis-expiring-store.js';
 import { RedisService } from '../../src/modules/redis/redis.service.js';
 import { ReferralRepository } from '../../src/modules/referral/referral.repository.js';
 import { ReferralService } from '../../src/modules/referral/referral.service.js';
@@ -109,7 +111,13 @@ export async function createCore(
         nodes,
         new NodeUserRepository(ds),
         new TrafficReportRepository(ds),
-        new NodeStateService(nodes, redis, nodeConfig()),
+        new NodeStateService(
+          nodes,
+          redis.client
+            ? new RedisExpiringStore(redis.client)
+            : new MemoryExpiringStore(),
+          nodeConfig(),
+        ),
         metrics,
       ),
       metrics: recorded,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadDatabaseSettings } from '../../src/config/database.config.js';
 import { buildDataSourceOptions } from '../../src/database/typeorm.options.js';
