@@ -3,13 +3,14 @@
  * (+ `ioredis`) server doing the app's work for its two money routes, and nothing else. The rules
  * are the app's own compiled code (bench/.build): the epay gateway's `verifyCallback` (signature,
  * pid, status, amount format), `toCents`/`formatCents`, the commission levels and rounding,
- * `parsePlanContent` and `decidePurchase`. The app has no raw-SQL builders on these paths (its
- * repositories use TypeORM's query builder), so the statements are written out here, one for
- * each of the app's, in the same order and the same transactions:
+ * `parsePlanContent` and `decidePurchase`. The notify's statements and the balance change's
+ * come from the app's own builders (payment-sql.ts, ledger-sql.ts, referral-sql.ts), so both run
+ * identical SQL; the purchase's other statements (the app still uses TypeORM's query builder
+ * there) are written out here, one for each of the app's. Same order, same transactions:
  *
  * - `GET|POST /app/api/v0/payment/notify/epay` (PaymentCallbackService.settle +
- *   PaymentCreditService.creditPaidOrder): order by tradeno, gateway check, its checkout's
- *   currency, amount check, order by id; then ONE transaction: the conditional
+ *   PaymentCreditService.creditReadOrder): order by tradeno, gateway check, its checkout's
+ *   currency, amount check (the order is not read again); then ONE transaction: the conditional
  *   `status 0/-1 → 1` update (the single winner), the payer's balance credit
  *   (`ROUND(money + x, 2)` under the DECIMAL bound), the balance read, the `user_money_log` row,
  *   the referral chain (payer's link, earner's link, PAYBACK_MAX_TIMES count, the `payback` row,
@@ -28,6 +29,22 @@ import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { ceilingPool, CEILING_REDIS_PREFIX } from './bench-kit.mjs';
 import { centsToNumber, formatCents, toCents } from './.build/common/money.js';
+import {
+  addToBalanceQuery,
+  balanceQuery,
+  insertLogQuery,
+} from './.build/modules/ledger/ledger-sql.js';
+import {
+  checkoutCurrencyQuery,
+  insertCallbackQuery,
+  markPaidQuery,
+  orderQuery,
+} from './.build/modules/payment/payment-sql.js';
+import {
+  chainLinkQuery,
+  countCommissionsQuery,
+  insertPaybackQuery,
+} from './.build/modules/referral/referral-sql.js';
 import { EpayGateway } from './.build/modules/payment/gateways/epay.gateway.js';
 import {
   commissionCents,
@@ -40,7 +57,6 @@ const PORT = Number(process.env.PORT);
 const NOTIFY_PATH = '/app/api/v0/payment/notify/epay';
 const BUY_PATH = '/app/api/v0/user/buy';
 const ATTEMPTS = 3;
-const MAX_BALANCE = '9999999999.99';
 const LEVELS = commissionLevels(
   (process.env.PAYBACK_RATES ?? '0.2').split(',').map(Number),
 );
@@ -66,6 +82,9 @@ const redis = new Redis(process.env.REDIS_URL, {
   keyPrefix: CEILING_REDIS_PREFIX,
 });
 const unixNow = () => Math.floor(Date.now() / 1000);
+const q = (name) => `\`${name}\``;
+/** Runs one of the app's builders' statements (mysql2 binds the same positional `?`). */
+const run = (db, { sql, params }) => db.query(sql, params);
 
 function send(res, status, body, type = 'application/json; charset=utf-8') {
   const bytes = Buffer.from(body);
@@ -107,49 +126,38 @@ async function transaction(work) {
 
 /** LedgerService.applyBalanceChange: guarded update, the balance read, the log row. */
 async function applyBalanceChange(conn, change) {
-  const amount = formatCents(change.amountCents);
-  let sql = 'UPDATE `user` SET `money` = ROUND(money + ?, 2) WHERE `id` = ?';
-  const params = [amount, change.userId];
-  if (change.requireFunds && change.amountCents < 0) {
-    sql += ' AND money >= ?';
-    params.push(formatCents(-change.amountCents));
-  }
-  if (change.amountCents > 0) {
-    sql += ' AND money + ? <= CAST(? AS DECIMAL(14, 2))';
-    params.push(amount, MAX_BALANCE);
-  }
-  const [r] = await conn.query(sql, params);
-  if (r.affectedRows === 0) return null;
-  const [[row]] = await conn.query(
-    'SELECT `id`, `money` FROM `user` WHERE `id` = ? LIMIT 1',
-    [change.userId],
+  const [r] = await run(
+    conn,
+    addToBalanceQuery(
+      q,
+      change.userId,
+      change.amountCents,
+      change.requireFunds ?? false,
+    ),
   );
+  if (r.affectedRows === 0) return null;
+  const [[row]] = await run(conn, balanceQuery(q, change.userId));
   const afterCents = toCents(row.money);
   const beforeCents = afterCents - change.amountCents;
-  await conn.query(
-    'INSERT INTO `user_money_log` (`user_id`, `before`, `after`, `amount`, `reason`, `ref_type`, `ref_id`, `note`, `created_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      change.userId,
-      formatCents(beforeCents),
-      formatCents(afterCents),
-      amount,
-      change.reason,
-      change.refType,
-      change.refId,
-      null,
-      unixNow(),
-    ],
+  await run(
+    conn,
+    insertLogQuery(q, {
+      userId: change.userId,
+      before: formatCents(beforeCents),
+      after: formatCents(afterCents),
+      amount: formatCents(change.amountCents),
+      reason: change.reason,
+      refType: change.refType,
+      refId: change.refId,
+      note: null,
+      createdAt: unixNow(),
+    }),
   );
   return { afterCents };
 }
 
 const chainLink = async (conn, id) =>
-  (
-    await conn.query(
-      'SELECT `id`, `ref_by`, `enable` FROM `user` WHERE `id` = ? LIMIT 1',
-      [id],
-    )
-  )[0][0] ?? null;
+  (await run(conn, chainLinkQuery(q, id)))[0][0] ?? null;
 
 /** ReferralService.payCommission inside the crediting transaction. */
 async function payCommission(conn, order) {
@@ -158,34 +166,34 @@ async function payCommission(conn, order) {
   const payer = await chainLink(conn, order.userid);
   if (!payer) return;
   const seen = new Set([payer.id]);
-  let nextId = payer.ref_by;
+  let nextId = payer.refBy;
   for (const level of LEVELS) {
     if (!nextId || seen.has(nextId)) break;
     const earner = await chainLink(conn, nextId);
     if (!earner || earner.enable !== 1) break;
     seen.add(earner.id);
-    nextId = earner.ref_by;
+    nextId = earner.refBy;
     const amountCents = commissionCents(totalCents, level);
     if (amountCents <= 0) continue;
     if (MAX_TIMES !== 0) {
-      const [[{ n }]] = await conn.query(
-        'SELECT COUNT(1) AS n FROM `payback` WHERE `ref_by` = ? AND `userid` = ? AND `total` > 0',
-        [earner.id, payer.id],
+      const [[{ n }]] = await run(
+        conn,
+        countCommissionsQuery(q, earner.id, payer.id),
       );
       if (Number(n) >= MAX_TIMES) continue;
     }
-    const [ins] = await conn.query(
-      'INSERT INTO `payback` (`total`, `userid`, `ref_by`, `ref_get`, `datetime`, `callback`, `paylist_id`, `level`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        order.total,
-        order.userid,
-        earner.id,
-        formatCents(amountCents),
-        unixNow(),
-        0,
-        order.id,
-        level.level,
-      ],
+    const [ins] = await run(
+      conn,
+      insertPaybackQuery(q, {
+        total: order.total,
+        userid: order.userid,
+        refBy: earner.id,
+        refGet: formatCents(amountCents),
+        datetime: unixNow(),
+        callback: 0,
+        paylistId: order.id,
+        level: level.level,
+      }),
     );
     const applied = await applyBalanceChange(conn, {
       userId: earner.id,
@@ -198,19 +206,20 @@ async function payCommission(conn, order) {
   }
 }
 
-const ORDER_COLUMNS =
-  '`id`, `userid`, `total`, `status`, `tradeno`, `datetime`, `gateway`, `paid_at`, `callback_no`';
-
-/** PaymentCreditService.creditPaidOrder: true = credited, false = already paid. */
-async function creditPaidOrder(orderId, callbackNo) {
-  const [[order]] = await pool.query(
-    `SELECT ${ORDER_COLUMNS} FROM \`paylist\` WHERE \`id\` = ? LIMIT 1`,
-    [orderId],
-  );
+/**
+ * PaymentCreditService.creditReadOrder for the order settle just read (not read again):
+ * true = credited, false = already paid.
+ */
+async function creditPaidOrder(order, callbackNo) {
   return transaction(async (conn) => {
-    const [won] = await conn.query(
-      'UPDATE `paylist` SET `status` = ?, `paid_at` = ?, `gateway` = ?, `callback_no` = ? WHERE `id` = ? AND `status` IN (?, ?)',
-      [1, unixNow(), 'epay', callbackNo, order.id, 0, -1],
+    const [won] = await run(
+      conn,
+      markPaidQuery(
+        q,
+        { id: order.id, gateway: 'epay', callbackNo, paidAt: unixNow() },
+        1,
+        [0, -1],
+      ),
     );
     if (won.affectedRows === 0) return false;
     const applied = await applyBalanceChange(conn, {
@@ -228,21 +237,21 @@ async function creditPaidOrder(orderId, callbackNo) {
 
 async function recordCallback(outcome, seen) {
   const p = seen.payment;
-  await pool.query(
-    'INSERT INTO `payment_callback` (`gateway`, `source`, `paylist_id`, `tradeno`, `outcome`, `reason`, `amount`, `currency`, `reference`, `detail`, `created_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      'epay',
-      'notify',
-      seen.orderId ?? null,
-      seen.tradeno ?? null,
+  await run(
+    pool,
+    insertCallbackQuery(q, {
+      gateway: 'epay',
+      source: 'notify',
+      paylistId: seen.orderId ?? null,
+      tradeno: seen.tradeno ?? null,
       outcome,
-      seen.reason ?? null,
-      p ? formatCents(p.amountCents) : null,
-      p?.currency ?? null,
-      p?.reference ?? null,
-      null,
-      unixNow(),
-    ],
+      reason: seen.reason ?? null,
+      amount: p ? formatCents(p.amountCents) : null,
+      currency: p?.currency ?? null,
+      reference: p?.reference ?? null,
+      detail: null,
+      createdAt: unixNow(),
+    }),
   );
   return outcome;
 }
@@ -253,25 +262,19 @@ async function settle(verification) {
     return recordCallback('rejected', { reason: verification.reason });
   const payment = verification.payment;
   const seen = { tradeno: payment.tradeno, payment };
-  const [[order]] = await pool.query(
-    `SELECT ${ORDER_COLUMNS} FROM \`paylist\` WHERE \`tradeno\` = ? LIMIT 1`,
-    [payment.tradeno],
-  );
+  const [[order]] = await run(pool, orderQuery(q, 'tradeno', payment.tradeno));
   if (!order)
     return recordCallback('rejected', { ...seen, reason: 'unknown order' });
   seen.orderId = order.id;
   if (order.gateway !== 'epay')
     return recordCallback('rejected', { ...seen, reason: 'other gateway' });
-  const [[checkout]] = await pool.query(
-    'SELECT `id`, `paylist_id`, `gateway`, `currency`, `ref`, `pay_url`, `qr_code`, `created_at` FROM `payment_checkout` WHERE `paylist_id` = ? LIMIT 1',
-    [order.id],
-  );
+  const [[checkout]] = await run(pool, checkoutCurrencyQuery(q, order.id));
   const currency = checkout?.currency ?? epay.currency;
   if (payment.currency !== currency)
     return recordCallback('mismatch', { ...seen, reason: 'currency' });
   if (payment.amountCents !== toCents(order.total))
     return recordCallback('mismatch', { ...seen, reason: 'amount' });
-  const credited = await creditPaidOrder(order.id, payment.reference);
+  const credited = await creditPaidOrder(order, payment.reference);
   return recordCallback(credited ? 'credited' : 'already_paid', seen);
 }
 
