@@ -3,10 +3,11 @@
  * (+ `ioredis`) server doing the app's work for its two money routes, and nothing else. The rules
  * are the app's own compiled code (bench/.build): the epay gateway's `verifyCallback` (signature,
  * pid, status, amount format), `toCents`/`formatCents`, the commission levels and rounding,
- * `parsePlanContent` and `decidePurchase`. The notify's statements and the balance change's
- * come from the app's own builders (payment-sql.ts, ledger-sql.ts, referral-sql.ts), so both run
- * identical SQL; the purchase's other statements (the app still uses TypeORM's query builder
- * there) are written out here, one for each of the app's. Same order, same transactions:
+ * `parsePlanContent` and `decidePurchase`. The statements of the notify, the balance change and
+ * the purchase come from the app's own builders (payment-sql.ts, ledger-sql.ts,
+ * referral-sql.ts, shop-sql.ts), so both run identical SQL; the purchaser's locking read, the
+ * account update and the JWT's user lookup (the app still uses TypeORM there) are written out here.
+ * Same statements in the same order and the same transactions:
  *
  * - `GET|POST /app/api/v0/payment/notify/epay` (PaymentCallbackService.settle +
  *   PaymentCreditService.creditReadOrder): order by tradeno, gateway check, its checkout's
@@ -51,6 +52,11 @@ import {
   commissionLevels,
 } from './.build/modules/referral/commission.js';
 import { parsePlanContent } from './.build/modules/shop/plan-content.js';
+import {
+  insertBoughtQuery,
+  planQuery,
+  transferEnableQuery,
+} from './.build/modules/shop/shop-sql.js';
 import { decidePurchase } from './.build/modules/shop/purchase-rules.js';
 
 const PORT = Number(process.env.PORT);
@@ -339,34 +345,31 @@ function toIso(d) {
 /** ShopPurchaseService.purchaseInTransaction; the result DTO or an error reply. */
 async function purchaseIn(conn, userId, shopId, now) {
   const [[user]] = await conn.query(
-    'SELECT `id`, `class`, `class_expire`, `expire_in`, `money` FROM `user` WHERE `id` = ? LIMIT 1 FOR UPDATE',
+    'SELECT `id`, `class` AS `classLevel`, `class_expire` AS `classExpire`, `expire_in` AS `expireIn`, `money` FROM `user` WHERE `id` = ? LIMIT 1 FOR UPDATE',
     [userId],
   );
   if (!user) return { status: 404, msg: 'User not found' };
-  const [[shop]] = await conn.query(
-    'SELECT `id`, `name`, `price`, `content`, `auto_renew`, `auto_reset_bandwidth`, `status` FROM `shop` WHERE `id` = ? LIMIT 1',
-    [shopId],
-  );
+  const [[shop]] = await run(conn, planQuery(q, shopId));
   if (!shop || Number(shop.status) !== 1)
     return { status: 404, msg: 'Plan not found' };
   const content = parsePlanContent(
     shop.content,
-    Boolean(Number(shop.auto_reset_bandwidth)),
+    Boolean(Number(shop.autoResetBandwidth)),
   );
   if (!content) return { status: 409, msg: 'Plan has invalid content' };
   const plan = {
     id: shop.id,
     name: shop.name,
     priceCents: toCents(shop.price),
-    autoRenewDays: shop.auto_renew,
+    autoRenewDays: shop.autoRenew,
     content,
   };
   const moneyCents = toCents(user.money);
   const outcome = decidePurchase({
     user: {
-      classLevel: user.class,
-      classExpire: user.class_expire,
-      expireIn: user.expire_in,
+      classLevel: user.classLevel,
+      classExpire: user.classExpire,
+      expireIn: user.expireIn,
     },
     plan,
     coupon: null,
@@ -376,16 +379,16 @@ async function purchaseIn(conn, userId, shopId, now) {
   });
   if (moneyCents < outcome.priceCents)
     return { status: 402, msg: 'Insufficient balance' };
-  const [bought] = await conn.query(
-    'INSERT INTO `bought` (`userid`, `shopid`, `datetime`, `renew`, `coupon`, `price`) VALUES (?, ?, ?, ?, ?, ?)',
-    [
-      userId,
-      plan.id,
-      Math.floor(now.getTime() / 1000),
-      outcome.renewAt,
-      '',
-      formatCents(outcome.priceCents),
-    ],
+  const [bought] = await run(
+    conn,
+    insertBoughtQuery(q, {
+      userid: userId,
+      shopid: plan.id,
+      datetime: Math.floor(now.getTime() / 1000),
+      renew: outcome.renewAt,
+      coupon: '',
+      price: formatCents(outcome.priceCents),
+    }),
   );
   let balanceCents = moneyCents;
   if (outcome.priceCents > 0) {
@@ -422,10 +425,7 @@ async function purchaseIn(conn, userId, shopId, now) {
     ...params,
     userId,
   ]);
-  const [[quota]] = await conn.query(
-    'SELECT `id`, `transfer_enable` FROM `user` WHERE `id` = ? LIMIT 1',
-    [userId],
-  );
+  const [[quota]] = await run(conn, transferEnableQuery(q, userId));
   return {
     status: 200,
     data: {
@@ -438,7 +438,7 @@ async function purchaseIn(conn, userId, shopId, now) {
       new_class: outcome.classLevel,
       new_class_expire: toIso(outcome.classExpire),
       new_expire_in: toIso(outcome.expireIn),
-      new_transfer_enable: Number(quota.transfer_enable),
+      new_transfer_enable: Number(quota.transferEnable),
       traffic_added_gb: plan.content.trafficGb ?? 0,
       traffic_reset: outcome.quota.mode === 'reset',
       renew: outcome.renewAt,
