@@ -488,7 +488,7 @@ async function buy(req, res) {
   send(
     res,
     200,
-    JSON.stringify({ ret: 1, msg: '购买成功', data: result.data }),
+    JSON.stringify({ ret: 1, msg: 'Purchase successful', data: result.data }),
   );
 }
 
