@@ -3,13 +3,15 @@
  * (+ `ioredis`) server doing the app's work for its two money routes, and nothing else. The rules
  * are the app's own compiled code (bench/.build): the epay gateway's `verifyCallback` (signature,
  * pid, status, amount format), `toCents`/`formatCents`, the commission levels and rounding,
- * `parsePlanContent` and `decidePurchase`. The app has no raw-SQL builders on these paths (its
- * repositories use TypeORM's query builder), so the statements are written out here, one for
- * each of the app's, in the same order and the same transactions:
+ * `parsePlanContent` and `decidePurchase`. The statements of the notify, the balance change and
+ * the purchase come from the app's own builders (payment-sql.ts, ledger-sql.ts,
+ * referral-sql.ts, shop-sql.ts), so both run identical SQL; the purchaser's locking read, the
+ * account update and the JWT's user lookup (the app still uses TypeORM there) are written out here.
+ * Same statements in the same order and the same transactions:
  *
  * - `GET|POST /app/api/v0/payment/notify/epay` (PaymentCallbackService.settle +
- *   PaymentCreditService.creditPaidOrder): order by tradeno, gateway check, its checkout's
- *   currency, amount check, order by id; then ONE transaction: the conditional
+ *   PaymentCreditService.creditReadOrder): order by tradeno, gateway check, its checkout's
+ *   currency, amount check (the order is not read again); then ONE transaction: the conditional
  *   `status 0/-1 → 1` update (the single winner), the payer's balance credit
  *   (`ROUND(money + x, 2)` under the DECIMAL bound), the balance read, the `user_money_log` row,
  *   the referral chain (payer's link, earner's link, PAYBACK_MAX_TIMES count, the `payback` row,
@@ -28,19 +30,39 @@ import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { ceilingPool, CEILING_REDIS_PREFIX } from './bench-kit.mjs';
 import { centsToNumber, formatCents, toCents } from './.build/common/money.js';
+import {
+  addToBalanceQuery,
+  balanceQuery,
+  insertLogQuery,
+} from './.build/modules/ledger/ledger-sql.js';
+import {
+  checkoutCurrencyQuery,
+  insertCallbackQuery,
+  markPaidQuery,
+  orderQuery,
+} from './.build/modules/payment/payment-sql.js';
+import {
+  chainLinkQuery,
+  countCommissionsQuery,
+  insertPaybackQuery,
+} from './.build/modules/referral/referral-sql.js';
 import { EpayGateway } from './.build/modules/payment/gateways/epay.gateway.js';
 import {
   commissionCents,
   commissionLevels,
 } from './.build/modules/referral/commission.js';
 import { parsePlanContent } from './.build/modules/shop/plan-content.js';
+import {
+  insertBoughtQuery,
+  planQuery,
+  transferEnableQuery,
+} from './.build/modules/shop/shop-sql.js';
 import { decidePurchase } from './.build/modules/shop/purchase-rules.js';
 
 const PORT = Number(process.env.PORT);
 const NOTIFY_PATH = '/app/api/v0/payment/notify/epay';
 const BUY_PATH = '/app/api/v0/user/buy';
 const ATTEMPTS = 3;
-const MAX_BALANCE = '9999999999.99';
 const LEVELS = commissionLevels(
   (process.env.PAYBACK_RATES ?? '0.2').split(',').map(Number),
 );
@@ -66,6 +88,9 @@ const redis = new Redis(process.env.REDIS_URL, {
   keyPrefix: CEILING_REDIS_PREFIX,
 });
 const unixNow = () => Math.floor(Date.now() / 1000);
+const q = (name) => `\`${name}\``;
+/** Runs one of the app's builders' statements (mysql2 binds the same positional `?`). */
+const run = (db, { sql, params }) => db.query(sql, params);
 
 function send(res, status, body, type = 'application/json; charset=utf-8') {
   const bytes = Buffer.from(body);
@@ -107,49 +132,38 @@ async function transaction(work) {
 
 /** LedgerService.applyBalanceChange: guarded update, the balance read, the log row. */
 async function applyBalanceChange(conn, change) {
-  const amount = formatCents(change.amountCents);
-  let sql = 'UPDATE `user` SET `money` = ROUND(money + ?, 2) WHERE `id` = ?';
-  const params = [amount, change.userId];
-  if (change.requireFunds && change.amountCents < 0) {
-    sql += ' AND money >= ?';
-    params.push(formatCents(-change.amountCents));
-  }
-  if (change.amountCents > 0) {
-    sql += ' AND money + ? <= CAST(? AS DECIMAL(14, 2))';
-    params.push(amount, MAX_BALANCE);
-  }
-  const [r] = await conn.query(sql, params);
-  if (r.affectedRows === 0) return null;
-  const [[row]] = await conn.query(
-    'SELECT `id`, `money` FROM `user` WHERE `id` = ? LIMIT 1',
-    [change.userId],
+  const [r] = await run(
+    conn,
+    addToBalanceQuery(
+      q,
+      change.userId,
+      change.amountCents,
+      change.requireFunds ?? false,
+    ),
   );
+  if (r.affectedRows === 0) return null;
+  const [[row]] = await run(conn, balanceQuery(q, change.userId));
   const afterCents = toCents(row.money);
   const beforeCents = afterCents - change.amountCents;
-  await conn.query(
-    'INSERT INTO `user_money_log` (`user_id`, `before`, `after`, `amount`, `reason`, `ref_type`, `ref_id`, `note`, `created_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      change.userId,
-      formatCents(beforeCents),
-      formatCents(afterCents),
-      amount,
-      change.reason,
-      change.refType,
-      change.refId,
-      null,
-      unixNow(),
-    ],
+  await run(
+    conn,
+    insertLogQuery(q, {
+      userId: change.userId,
+      before: formatCents(beforeCents),
+      after: formatCents(afterCents),
+      amount: formatCents(change.amountCents),
+      reason: change.reason,
+      refType: change.refType,
+      refId: change.refId,
+      note: null,
+      createdAt: unixNow(),
+    }),
   );
   return { afterCents };
 }
 
 const chainLink = async (conn, id) =>
-  (
-    await conn.query(
-      'SELECT `id`, `ref_by`, `enable` FROM `user` WHERE `id` = ? LIMIT 1',
-      [id],
-    )
-  )[0][0] ?? null;
+  (await run(conn, chainLinkQuery(q, id)))[0][0] ?? null;
 
 /** ReferralService.payCommission inside the crediting transaction. */
 async function payCommission(conn, order) {
@@ -158,34 +172,34 @@ async function payCommission(conn, order) {
   const payer = await chainLink(conn, order.userid);
   if (!payer) return;
   const seen = new Set([payer.id]);
-  let nextId = payer.ref_by;
+  let nextId = payer.refBy;
   for (const level of LEVELS) {
     if (!nextId || seen.has(nextId)) break;
     const earner = await chainLink(conn, nextId);
     if (!earner || earner.enable !== 1) break;
     seen.add(earner.id);
-    nextId = earner.ref_by;
+    nextId = earner.refBy;
     const amountCents = commissionCents(totalCents, level);
     if (amountCents <= 0) continue;
     if (MAX_TIMES !== 0) {
-      const [[{ n }]] = await conn.query(
-        'SELECT COUNT(1) AS n FROM `payback` WHERE `ref_by` = ? AND `userid` = ? AND `total` > 0',
-        [earner.id, payer.id],
+      const [[{ n }]] = await run(
+        conn,
+        countCommissionsQuery(q, earner.id, payer.id),
       );
       if (Number(n) >= MAX_TIMES) continue;
     }
-    const [ins] = await conn.query(
-      'INSERT INTO `payback` (`total`, `userid`, `ref_by`, `ref_get`, `datetime`, `callback`, `paylist_id`, `level`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        order.total,
-        order.userid,
-        earner.id,
-        formatCents(amountCents),
-        unixNow(),
-        0,
-        order.id,
-        level.level,
-      ],
+    const [ins] = await run(
+      conn,
+      insertPaybackQuery(q, {
+        total: order.total,
+        userid: order.userid,
+        refBy: earner.id,
+        refGet: formatCents(amountCents),
+        datetime: unixNow(),
+        callback: 0,
+        paylistId: order.id,
+        level: level.level,
+      }),
     );
     const applied = await applyBalanceChange(conn, {
       userId: earner.id,
@@ -198,19 +212,20 @@ async function payCommission(conn, order) {
   }
 }
 
-const ORDER_COLUMNS =
-  '`id`, `userid`, `total`, `status`, `tradeno`, `datetime`, `gateway`, `paid_at`, `callback_no`';
-
-/** PaymentCreditService.creditPaidOrder: true = credited, false = already paid. */
-async function creditPaidOrder(orderId, callbackNo) {
-  const [[order]] = await pool.query(
-    `SELECT ${ORDER_COLUMNS} FROM \`paylist\` WHERE \`id\` = ? LIMIT 1`,
-    [orderId],
-  );
+/**
+ * PaymentCreditService.creditReadOrder for the order settle just read (not read again):
+ * true = credited, false = already paid.
+ */
+async function creditPaidOrder(order, callbackNo) {
   return transaction(async (conn) => {
-    const [won] = await conn.query(
-      'UPDATE `paylist` SET `status` = ?, `paid_at` = ?, `gateway` = ?, `callback_no` = ? WHERE `id` = ? AND `status` IN (?, ?)',
-      [1, unixNow(), 'epay', callbackNo, order.id, 0, -1],
+    const [won] = await run(
+      conn,
+      markPaidQuery(
+        q,
+        { id: order.id, gateway: 'epay', callbackNo, paidAt: unixNow() },
+        1,
+        [0, -1],
+      ),
     );
     if (won.affectedRows === 0) return false;
     const applied = await applyBalanceChange(conn, {
@@ -228,21 +243,21 @@ async function creditPaidOrder(orderId, callbackNo) {
 
 async function recordCallback(outcome, seen) {
   const p = seen.payment;
-  await pool.query(
-    'INSERT INTO `payment_callback` (`gateway`, `source`, `paylist_id`, `tradeno`, `outcome`, `reason`, `amount`, `currency`, `reference`, `detail`, `created_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [
-      'epay',
-      'notify',
-      seen.orderId ?? null,
-      seen.tradeno ?? null,
+  await run(
+    pool,
+    insertCallbackQuery(q, {
+      gateway: 'epay',
+      source: 'notify',
+      paylistId: seen.orderId ?? null,
+      tradeno: seen.tradeno ?? null,
       outcome,
-      seen.reason ?? null,
-      p ? formatCents(p.amountCents) : null,
-      p?.currency ?? null,
-      p?.reference ?? null,
-      null,
-      unixNow(),
-    ],
+      reason: seen.reason ?? null,
+      amount: p ? formatCents(p.amountCents) : null,
+      currency: p?.currency ?? null,
+      reference: p?.reference ?? null,
+      detail: null,
+      createdAt: unixNow(),
+    }),
   );
   return outcome;
 }
@@ -253,25 +268,19 @@ async function settle(verification) {
     return recordCallback('rejected', { reason: verification.reason });
   const payment = verification.payment;
   const seen = { tradeno: payment.tradeno, payment };
-  const [[order]] = await pool.query(
-    `SELECT ${ORDER_COLUMNS} FROM \`paylist\` WHERE \`tradeno\` = ? LIMIT 1`,
-    [payment.tradeno],
-  );
+  const [[order]] = await run(pool, orderQuery(q, 'tradeno', payment.tradeno));
   if (!order)
     return recordCallback('rejected', { ...seen, reason: 'unknown order' });
   seen.orderId = order.id;
   if (order.gateway !== 'epay')
     return recordCallback('rejected', { ...seen, reason: 'other gateway' });
-  const [[checkout]] = await pool.query(
-    'SELECT `id`, `paylist_id`, `gateway`, `currency`, `ref`, `pay_url`, `qr_code`, `created_at` FROM `payment_checkout` WHERE `paylist_id` = ? LIMIT 1',
-    [order.id],
-  );
+  const [[checkout]] = await run(pool, checkoutCurrencyQuery(q, order.id));
   const currency = checkout?.currency ?? epay.currency;
   if (payment.currency !== currency)
     return recordCallback('mismatch', { ...seen, reason: 'currency' });
   if (payment.amountCents !== toCents(order.total))
     return recordCallback('mismatch', { ...seen, reason: 'amount' });
-  const credited = await creditPaidOrder(order.id, payment.reference);
+  const credited = await creditPaidOrder(order, payment.reference);
   return recordCallback(credited ? 'credited' : 'already_paid', seen);
 }
 
@@ -336,34 +345,31 @@ function toIso(d) {
 /** ShopPurchaseService.purchaseInTransaction; the result DTO or an error reply. */
 async function purchaseIn(conn, userId, shopId, now) {
   const [[user]] = await conn.query(
-    'SELECT `id`, `class`, `class_expire`, `expire_in`, `money` FROM `user` WHERE `id` = ? LIMIT 1 FOR UPDATE',
+    'SELECT `id`, `class` AS `classLevel`, `class_expire` AS `classExpire`, `expire_in` AS `expireIn`, `money` FROM `user` WHERE `id` = ? LIMIT 1 FOR UPDATE',
     [userId],
   );
   if (!user) return { status: 404, msg: 'User not found' };
-  const [[shop]] = await conn.query(
-    'SELECT `id`, `name`, `price`, `content`, `auto_renew`, `auto_reset_bandwidth`, `status` FROM `shop` WHERE `id` = ? LIMIT 1',
-    [shopId],
-  );
+  const [[shop]] = await run(conn, planQuery(q, shopId));
   if (!shop || Number(shop.status) !== 1)
     return { status: 404, msg: 'Plan not found' };
   const content = parsePlanContent(
     shop.content,
-    Boolean(Number(shop.auto_reset_bandwidth)),
+    Boolean(Number(shop.autoResetBandwidth)),
   );
   if (!content) return { status: 409, msg: 'Plan has invalid content' };
   const plan = {
     id: shop.id,
     name: shop.name,
     priceCents: toCents(shop.price),
-    autoRenewDays: shop.auto_renew,
+    autoRenewDays: shop.autoRenew,
     content,
   };
   const moneyCents = toCents(user.money);
   const outcome = decidePurchase({
     user: {
-      classLevel: user.class,
-      classExpire: user.class_expire,
-      expireIn: user.expire_in,
+      classLevel: user.classLevel,
+      classExpire: user.classExpire,
+      expireIn: user.expireIn,
     },
     plan,
     coupon: null,
@@ -373,16 +379,16 @@ async function purchaseIn(conn, userId, shopId, now) {
   });
   if (moneyCents < outcome.priceCents)
     return { status: 402, msg: 'Insufficient balance' };
-  const [bought] = await conn.query(
-    'INSERT INTO `bought` (`userid`, `shopid`, `datetime`, `renew`, `coupon`, `price`) VALUES (?, ?, ?, ?, ?, ?)',
-    [
-      userId,
-      plan.id,
-      Math.floor(now.getTime() / 1000),
-      outcome.renewAt,
-      '',
-      formatCents(outcome.priceCents),
-    ],
+  const [bought] = await run(
+    conn,
+    insertBoughtQuery(q, {
+      userid: userId,
+      shopid: plan.id,
+      datetime: Math.floor(now.getTime() / 1000),
+      renew: outcome.renewAt,
+      coupon: '',
+      price: formatCents(outcome.priceCents),
+    }),
   );
   let balanceCents = moneyCents;
   if (outcome.priceCents > 0) {
@@ -419,10 +425,7 @@ async function purchaseIn(conn, userId, shopId, now) {
     ...params,
     userId,
   ]);
-  const [[quota]] = await conn.query(
-    'SELECT `id`, `transfer_enable` FROM `user` WHERE `id` = ? LIMIT 1',
-    [userId],
-  );
+  const [[quota]] = await run(conn, transferEnableQuery(q, userId));
   return {
     status: 200,
     data: {
@@ -435,7 +438,7 @@ async function purchaseIn(conn, userId, shopId, now) {
       new_class: outcome.classLevel,
       new_class_expire: toIso(outcome.classExpire),
       new_expire_in: toIso(outcome.expireIn),
-      new_transfer_enable: Number(quota.transfer_enable),
+      new_transfer_enable: Number(quota.transferEnable),
       traffic_added_gb: plan.content.trafficGb ?? 0,
       traffic_reset: outcome.quota.mode === 'reset',
       renew: outcome.renewAt,
@@ -485,7 +488,7 @@ async function buy(req, res) {
   send(
     res,
     200,
-    JSON.stringify({ ret: 1, msg: '购买成功', data: result.data }),
+    JSON.stringify({ ret: 1, msg: 'Purchase successful', data: result.data }),
   );
 }
 

@@ -1,4 +1,10 @@
-import type { EntityManager, QueryResult } from 'typeorm';
+import type {
+  DataSource,
+  EntityManager,
+  EntityTarget,
+  QueryResult,
+} from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 
 /** Quotes an identifier for the current driver (`driver.escape`). */
 export type Quote = (identifier: string) => string;
@@ -6,7 +12,7 @@ export type Quote = (identifier: string) => string;
 /** A raw statement with positional `?` placeholders, which mysql2 and better-sqlite3 both bind. */
 export interface SqlQuery {
   sql: string;
-  params: (string | number)[];
+  params: (string | number | null)[];
 }
 
 /**
@@ -21,4 +27,46 @@ export function runStructured(
   if (!manager.queryRunner)
     throw new Error('runStructured needs a transactional EntityManager');
   return manager.queryRunner.query(sql, params, true);
+}
+
+/**
+ * The generated id of a raw INSERT run with {@link runStructured}: mysql2 reports it as the
+ * result header's `insertId`, better-sqlite3 as `lastInsertRowid` (TypeORM's `raw` either way).
+ */
+export function insertedId(result: QueryResult): number {
+  const raw: unknown = result.raw;
+  const id =
+    typeof raw === 'object' && raw !== null && 'insertId' in raw
+      ? raw.insertId
+      : raw;
+  if (typeof id !== 'number' && typeof id !== 'bigint')
+    throw new Error('The INSERT reported no generated id');
+  return Number(id);
+}
+
+/**
+ * Turns raw rows whose columns are named as `entity`'s properties into values as TypeORM would
+ * load them (the driver's date/number handling, the column transformers). The columns are
+ * looked up once, on first use (the metadata exists only once the DataSource is initialised).
+ */
+export function hydrator<T, K extends keyof T & string>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  properties: readonly K[],
+): (row: Record<string, unknown>) => Pick<T, K> {
+  let columns: [K, ColumnMetadata][] | undefined;
+  return (row) => {
+    columns ??= properties.map((property) => {
+      const column = dataSource
+        .getMetadata(entity)
+        .findColumnWithPropertyName(property);
+      if (!column) throw new Error(`No column for property ${property}`);
+      return [property, column];
+    });
+    const driver = dataSource.driver;
+    const out: Partial<Record<K, unknown>> = {};
+    for (const [property, column] of columns)
+      out[property] = driver.prepareHydratedValue(row[property], column);
+    return out as Pick<T, K>;
+  };
 }

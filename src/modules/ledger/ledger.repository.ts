@@ -1,19 +1,38 @@
-import { MAX_BALANCE_CENTS } from './ledger.types.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { formatCents, toCents } from '../../common/money.js';
+import { toCents } from '../../common/money.js';
 import { User, UserMoneyLog } from '../../database/entities/index.js';
+import {
+  hydrator,
+  insertedId,
+  Quote,
+  runStructured,
+} from '../../database/raw-sql.js';
+import {
+  addToBalanceQuery,
+  balanceQuery,
+  insertLogQuery,
+} from './ledger-sql.js';
 import { LedgerProblem } from './ledger.types.js';
+
+type RawRow = Record<string, unknown>;
 
 /** SQL of the balance ledger: the conditional money update, its log row and the audit queries. */
 @Injectable()
 export class LedgerRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly q: Quote;
+
+  private readonly hydrateBalance;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+    this.hydrateBalance = hydrator(dataSource, User, ['money']);
+  }
 
   /**
-   * `money = ROUND(money + :amount, 2)` (ROUND keeps SQLite's REAL at exact cents), optionally
-   * guarded by `money >= :need`. Returns whether a row changed.
+   * `money = ROUND(money + amount, 2)`, optionally guarded by `money >= need`, and a credit by
+   * the DECIMAL bound (see {@link addToBalanceQuery}). Returns whether a row changed.
    */
   async addToBalance(
     manager: EntityManager,
@@ -21,20 +40,13 @@ export class LedgerRepository {
     amountCents: number,
     requireFunds: boolean,
   ): Promise<boolean> {
-    const qb = manager
-      .createQueryBuilder()
-      .update(User)
-      .set({ money: () => 'ROUND(money + :amount, 2)' })
-      .where('id = :userId', { userId, amount: formatCents(amountCents) });
-    if (requireFunds && amountCents < 0)
-      qb.andWhere('money >= :need', { need: formatCents(-amountCents) });
-    // DECIMAL(12,2) holds at most MAX_BALANCE_CENTS: past it MariaDB fails the statement and
-    // SQLite stores a value the column cannot, so such a credit changes nothing.
-    if (amountCents > 0)
-      qb.andWhere('money + :amount <= CAST(:max AS DECIMAL(14, 2))', {
-        max: formatCents(MAX_BALANCE_CENTS),
-      });
-    const result = await qb.execute();
+    const { sql, params } = addToBalanceQuery(
+      this.q,
+      userId,
+      amountCents,
+      requireFunds,
+    );
+    const result = await runStructured(manager, sql, params);
     return (result.affected ?? 0) > 0;
   }
 
@@ -43,28 +55,24 @@ export class LedgerRepository {
     manager: EntityManager,
     userId: number,
   ): Promise<number | null> {
-    const row = await manager.findOne(User, {
-      where: { id: userId },
-      select: { id: true, money: true },
-    });
-    return row ? toCents(row.money) : null;
+    const { sql, params } = balanceQuery(this.q, userId);
+    const [row] = (await manager.query(sql, params)) as RawRow[];
+    return row ? toCents(this.hydrateBalance(row).money) : null;
   }
 
   /** The balance as this transaction sees it (its own update included). */
   async balanceCents(manager: EntityManager, userId: number): Promise<number> {
-    const row = await manager.findOneOrFail(User, {
-      where: { id: userId },
-      select: { id: true, money: true },
-    });
-    return toCents(row.money);
+    const cents = await this.balanceCentsIfExists(manager, userId);
+    if (cents === null) throw new Error(`User ${userId} not found`);
+    return cents;
   }
 
   async insertLog(
     manager: EntityManager,
     row: Omit<UserMoneyLog, 'id'>,
   ): Promise<number> {
-    const result = await manager.insert(UserMoneyLog, row);
-    return Number(result.identifiers[0].id);
+    const { sql, params } = insertLogQuery(this.q, row);
+    return insertedId(await runStructured(manager, sql, params));
   }
 
   /**

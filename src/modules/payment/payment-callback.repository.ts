@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PaymentCallback } from '../../database/entities/index.js';
+import type { Quote } from '../../database/raw-sql.js';
+import { insertCallbackQuery } from './payment-sql.js';
 
 export type NewCallbackRecord = Omit<PaymentCallback, 'id'>;
 
@@ -16,14 +18,19 @@ export interface CallbackFilter {
 /** SQL of `payment_callback`: one row per callback attempt, listed for operators. */
 @Injectable()
 export class PaymentCallbackRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly q: Quote;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+  }
 
   private repo() {
     return this.dataSource.manager.getRepository(PaymentCallback);
   }
 
   async insert(record: NewCallbackRecord): Promise<void> {
-    await this.repo().insert(record);
+    const { sql, params } = insertCallbackQuery(this.q, record);
+    await this.dataSource.query(sql, params);
   }
 
   /** Newest first, with the total count of the filter. */

@@ -87,8 +87,8 @@ export class PaymentCallbackService {
         });
       if (!payment.final)
         return finish('ignored', { ...seen, reason: 'payment not final' });
-      const checkout = await this.orders.findCheckout(order.id);
-      const currency = checkout?.currency ?? gateway.currency;
+      const currency =
+        (await this.orders.findCheckoutCurrency(order.id)) ?? gateway.currency;
       if (payment.currency !== currency)
         return finish('mismatch', {
           ...seen,
@@ -99,7 +99,7 @@ export class PaymentCallbackService {
           ...seen,
           reason: `amount ${amountText(payment.amountCents)} differs from the order's ${order.total}`,
         });
-      const result = await this.credit.creditPaidOrder({
+      const result = await this.credit.creditReadOrder(order, {
         orderId: order.id,
         gateway: gateway.name,
         callbackNo: payment.reference,

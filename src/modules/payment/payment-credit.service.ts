@@ -64,11 +64,22 @@ export class PaymentCreditService {
    * no-op with `credited: false`. Throws ORDER_NOT_FOUND for an unknown order.
    */
   async creditPaidOrder(req: CreditRequest): Promise<CreditResult> {
-    // Read outside the transaction (total and owner never change): on MySQL the transaction's
-    // first consistent read then happens only after it holds the payer's row lock, so the
-    // commission's PAYBACK_MAX_TIMES count sees any payment credited just before.
     const order = await this.orders.findById(req.orderId);
     if (!order) throw orderNotFound();
+    return this.creditReadOrder(order, req);
+  }
+
+  /**
+   * {@link creditPaidOrder} for an order the caller has just read (its id is `req.orderId`),
+   * so a notify reads it once. It must have been read outside any transaction (total and owner
+   * never change): on MySQL the transaction's first consistent read then happens only after it
+   * holds the payer's row lock, so the commission's PAYBACK_MAX_TIMES count sees any payment
+   * credited just before.
+   */
+  async creditReadOrder(
+    order: Paylist,
+    req: CreditRequest,
+  ): Promise<CreditResult> {
     const result = await retrying(
       {
         attempts: ATTEMPTS,

@@ -2,6 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Paylist, PaymentCheckout } from '../../database/entities/index.js';
+import {
+  hydrator,
+  Quote,
+  runStructured,
+  SqlQuery,
+} from '../../database/raw-sql.js';
+import {
+  checkoutCurrencyQuery,
+  markPaidQuery,
+  ORDER_COLUMNS,
+  orderQuery,
+} from './payment-sql.js';
 
 export const ORDER_UNPAID = 0;
 export const ORDER_PAID = 1;
@@ -23,7 +35,18 @@ export interface ReconcileCandidate {
 /** SQL of `paylist` (and its `payment_checkout`): orders, the once-only paid transition, the expiry. */
 @Injectable()
 export class PaymentRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly q: Quote;
+
+  private readonly hydrateOrder;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+    this.hydrateOrder = hydrator(
+      dataSource,
+      Paylist,
+      Object.keys(ORDER_COLUMNS) as (keyof Paylist)[],
+    );
+  }
 
   private repo(manager?: EntityManager) {
     return (manager ?? this.dataSource.manager).getRepository(Paylist);
@@ -40,11 +63,22 @@ export class PaymentRepository {
   }
 
   findById(id: number, manager?: EntityManager): Promise<Paylist | null> {
-    return this.repo(manager).findOne({ where: { id } });
+    return this.findOrder(orderQuery(this.q, 'id', id), manager);
   }
 
   findByTradeno(tradeno: string): Promise<Paylist | null> {
-    return this.repo().findOne({ where: { tradeno } });
+    return this.findOrder(orderQuery(this.q, 'tradeno', tradeno));
+  }
+
+  private async findOrder(
+    { sql, params }: SqlQuery,
+    manager?: EntityManager,
+  ): Promise<Paylist | null> {
+    const [row] = (await (manager ?? this.dataSource.manager).query(
+      sql,
+      params,
+    )) as Record<string, unknown>[];
+    return row ? Object.assign(new Paylist(), this.hydrateOrder(row)) : null;
   }
 
   /** The user's orders, newest first, and how many there are in all. */
@@ -95,20 +129,11 @@ export class PaymentRepository {
       paidAt: number;
     },
   ): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Paylist)
-      .set({
-        status: ORDER_PAID,
-        paidAt: paid.paidAt,
-        gateway: paid.gateway,
-        callbackNo: paid.callbackNo,
-      })
-      .where('id = :id AND status IN (:...from)', {
-        id: paid.id,
-        from: [ORDER_UNPAID, ORDER_EXPIRED],
-      })
-      .execute();
+    const { sql, params } = markPaidQuery(this.q, paid, ORDER_PAID, [
+      ORDER_UNPAID,
+      ORDER_EXPIRED,
+    ]);
+    const result = await runStructured(manager, sql, params);
     return (result.affected ?? 0) > 0;
   }
 
@@ -131,6 +156,15 @@ export class PaymentRepository {
     await this.dataSource.manager
       .getRepository(PaymentCheckout)
       .insert(checkout);
+  }
+
+  /** The currency of the order's checkout; null when no checkout was recorded. */
+  async findCheckoutCurrency(orderId: number): Promise<string | null> {
+    const { sql, params } = checkoutCurrencyQuery(this.q, orderId);
+    const [row] = (await this.dataSource.query(sql, params)) as {
+      currency: string;
+    }[];
+    return row ? row.currency : null;
   }
 
   findCheckout(orderId: number): Promise<PaymentCheckout | null> {

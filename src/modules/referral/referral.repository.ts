@@ -3,6 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { forUpdate } from '../../database/dialect.js';
 import { Payback, User } from '../../database/entities/index.js';
+import {
+  hydrator,
+  insertedId,
+  Quote,
+  runStructured,
+} from '../../database/raw-sql.js';
+import {
+  chainLinkQuery,
+  countCommissionsQuery,
+  insertPaybackQuery,
+} from './referral-sql.js';
+
+type RawRow = Record<string, unknown>;
 
 /** `payback.total` markers: a registration reward and its clawback. */
 export const REWARD_TOTAL = '-1.00';
@@ -36,35 +49,38 @@ export interface ReferralHistoryRow {
 /** SQL of the referral ledger (`payback`) and the referral columns of `user`. */
 @Injectable()
 export class ReferralRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly q: Quote;
+
+  private readonly hydrateLink;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+    this.hydrateLink = hydrator(dataSource, User, ['id', 'refBy', 'enable']);
+  }
 
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
   }
 
   /** A user's link in a referral chain; null when the user is gone. */
-  findChainLink(
+  async findChainLink(
     manager: EntityManager,
     userId: number,
   ): Promise<ChainLink | null> {
-    return manager.findOne(User, {
-      where: { id: userId },
-      select: { id: true, refBy: true, enable: true },
-    });
+    const { sql, params } = chainLinkQuery(this.q, userId);
+    const [row] = (await manager.query(sql, params)) as RawRow[];
+    return row ? this.hydrateLink(row) : null;
   }
 
   /** Payments of `refereeId` that already earned `earnerId` a commission (`total > 0`). */
-  countCommissions(
+  async countCommissions(
     manager: EntityManager,
     earnerId: number,
     refereeId: number,
   ): Promise<number> {
-    return manager
-      .createQueryBuilder(Payback, 'p')
-      .where('p.ref_by = :earnerId', { earnerId })
-      .andWhere('p.userid = :refereeId', { refereeId })
-      .andWhere('p.total > 0')
-      .getCount();
+    const { sql, params } = countCommissionsQuery(this.q, earnerId, refereeId);
+    const [row] = (await manager.query(sql, params)) as { n: unknown }[];
+    return Number(row.n);
   }
 
   /**
@@ -98,8 +114,8 @@ export class ReferralRepository {
     manager: EntityManager,
     row: Omit<Payback, 'id'>,
   ): Promise<number> {
-    const result = await manager.insert(Payback, row);
-    return Number(result.identifiers[0].id);
+    const { sql, params } = insertPaybackQuery(this.q, row);
+    return insertedId(await runStructured(manager, sql, params));
   }
 
   /** The unclaimed registration reward `inviterId` got for `refereeId`, if any. */

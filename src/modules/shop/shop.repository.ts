@@ -4,6 +4,18 @@ import { DataSource, EntityManager } from 'typeorm';
 import { toCents } from '../../common/money.js';
 import { Bought, Shop, User } from '../../database/entities/index.js';
 import { forUpdate } from '../../database/dialect.js';
+import {
+  hydrator,
+  insertedId,
+  Quote,
+  runStructured,
+} from '../../database/raw-sql.js';
+import {
+  insertBoughtQuery,
+  PLAN_COLUMNS,
+  planQuery,
+  transferEnableQuery,
+} from './shop-sql.js';
 import { PurchaseOutcome, PurchaseUser } from './purchase-rules.js';
 
 export interface LockedPurchaser extends PurchaseUser {
@@ -19,10 +31,26 @@ export interface DueRenewal {
 
 export type NewPlan = Omit<Shop, 'id'>;
 
+type RawRow = Record<string, unknown>;
+
 /** SQL of plans, purchase history and the account columns a purchase changes. */
 @Injectable()
 export class ShopRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly q: Quote;
+
+  private readonly hydratePlan;
+
+  private readonly hydrateQuota;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+    this.hydratePlan = hydrator(
+      dataSource,
+      Shop,
+      Object.keys(PLAN_COLUMNS) as (keyof Shop)[],
+    );
+    this.hydrateQuota = hydrator(dataSource, User, ['transferEnable']);
+  }
 
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
@@ -35,8 +63,10 @@ export class ShopRepository {
     });
   }
 
-  findPlan(id: number, manager?: EntityManager): Promise<Shop | null> {
-    return this.m(manager).findOne(Shop, { where: { id } });
+  async findPlan(id: number, manager?: EntityManager): Promise<Shop | null> {
+    const { sql, params } = planQuery(this.q, id);
+    const [row] = (await this.m(manager).query(sql, params)) as RawRow[];
+    return row ? Object.assign(new Shop(), this.hydratePlan(row)) : null;
   }
 
   async insertPlan(plan: NewPlan): Promise<number> {
@@ -119,19 +149,18 @@ export class ShopRepository {
       .where('id = :userId')
       .setParameters(params)
       .execute();
-    const row = await manager.findOneOrFail(User, {
-      where: { id: userId },
-      select: { id: true, transferEnable: true },
-    });
-    return row.transferEnable;
+    const quota = transferEnableQuery(this.q, userId);
+    const [row] = (await manager.query(quota.sql, quota.params)) as RawRow[];
+    if (!row) throw new Error(`User ${userId} not found`);
+    return this.hydrateQuota(row).transferEnable;
   }
 
   async insertBought(
     manager: EntityManager,
     row: Omit<Bought, 'id'>,
   ): Promise<number> {
-    const result = await manager.insert(Bought, row);
-    return Number(result.identifiers[0].id);
+    const { sql, params } = insertBoughtQuery(this.q, row);
+    return insertedId(await runStructured(manager, sql, params));
   }
 
   /** This user's purchases with this coupon code (the per-user `onetime` count). */

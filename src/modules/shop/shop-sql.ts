@@ -1,0 +1,64 @@
+/**
+ * The SQL of a purchase's plan read, its `bought` row and the quota read, as pure builders: raw rather than TypeORM
+ * query builders, which rebuild the statement and map the entity per call. The repository runs
+ * them; the bench's bare mysql2 ceiling imports the same builders (from its build) so both run
+ * identical SQL. Positional `?`, which mysql2 and better-sqlite3 both bind.
+ */
+
+import type { Quote, SqlQuery } from '../../database/raw-sql.js';
+import type { Bought, Shop } from '../../database/entities/index.js';
+
+/** `shop` property → column (every column: the plan is returned whole). */
+export const PLAN_COLUMNS: Readonly<Record<keyof Shop, string>> = {
+  id: 'id',
+  name: 'name',
+  price: 'price',
+  content: 'content',
+  autoRenew: 'auto_renew',
+  autoResetBandwidth: 'auto_reset_bandwidth',
+  status: 'status',
+};
+
+/** `bought` property → column, in the INSERT's order. */
+const BOUGHT_COLUMNS: Readonly<Record<keyof Omit<Bought, 'id'>, string>> = {
+  userid: 'userid',
+  shopid: 'shopid',
+  datetime: 'datetime',
+  renew: 'renew',
+  coupon: 'coupon',
+  price: 'price',
+};
+
+const selectList = (q: Quote, columns: Readonly<Record<string, string>>) =>
+  Object.entries(columns)
+    .map(([property, column]) => `${q(column)} AS ${q(property)}`)
+    .join(', ');
+
+/** The plan by id; columns come back named as Shop properties. */
+export function planQuery(q: Quote, id: number): SqlQuery {
+  return {
+    sql: `SELECT ${selectList(q, PLAN_COLUMNS)} FROM ${q('shop')} WHERE ${q('id')} = ? LIMIT 1`,
+    params: [id],
+  };
+}
+
+/** One purchase (or renewal) record. */
+export function insertBoughtQuery(q: Quote, row: Omit<Bought, 'id'>): SqlQuery {
+  const properties = Object.keys(
+    BOUGHT_COLUMNS,
+  ) as (keyof typeof BOUGHT_COLUMNS)[];
+  return {
+    sql:
+      `INSERT INTO ${q('bought')} (${properties.map((p) => q(BOUGHT_COLUMNS[p])).join(', ')}) ` +
+      `VALUES (${properties.map(() => '?').join(', ')})`,
+    params: properties.map((p) => row[p]),
+  };
+}
+
+/** The user's quota as this transaction sees it, as `transferEnable`. */
+export function transferEnableQuery(q: Quote, userId: number): SqlQuery {
+  return {
+    sql: `SELECT ${q('transfer_enable')} AS ${q('transferEnable')} FROM ${q('user')} WHERE ${q('id')} = ? LIMIT 1`,
+    params: [userId],
+  };
+}
