@@ -55,21 +55,60 @@ export class UserRepository {
     return this.repo(manager).findOne({ where: { id } });
   }
 
-  /** The few columns a JWT check needs; null once the user is deleted. */
+  /**
+   * The few columns a JWT check needs (the hash: a token carries a stamp of it, so a password
+   * change revokes the user's tokens); null once the user is deleted.
+   */
   findAuthIdentity(
     id: number,
-  ): Promise<Pick<User, 'id' | 'email' | 'isAdmin'> | null> {
+  ): Promise<Pick<
+    User,
+    'id' | 'email' | 'isAdmin' | 'enable' | 'pass'
+  > | null> {
     return this.repo().findOne({
       where: { id },
-      select: { id: true, email: true, isAdmin: true },
+      select: {
+        id: true,
+        email: true,
+        isAdmin: true,
+        enable: true,
+        pass: true,
+      },
     });
   }
 
-  findLoginByEmail(email: string): Promise<Pick<User, 'id' | 'pass'> | null> {
+  findLoginByEmail(
+    email: string,
+  ): Promise<Pick<User, 'id' | 'pass' | 'enable'> | null> {
     return this.repo().findOne({
       where: { email },
-      select: { id: true, pass: true },
+      select: { id: true, pass: true, enable: true },
     });
+  }
+
+  findLoginById(
+    id: number,
+  ): Promise<Pick<User, 'id' | 'pass' | 'enable'> | null> {
+    return this.repo().findOne({
+      where: { id },
+      select: { id: true, pass: true, enable: true },
+    });
+  }
+
+  /**
+   * Replaces the hash only if it is still `expected` (a compare-and-set: of two concurrent
+   * changes one wins, the other is told). Returns whether it did.
+   */
+  async replacePassword(
+    id: number,
+    expected: string,
+    hash: string,
+  ): Promise<boolean> {
+    const result = await this.repo().update(
+      { id, pass: expected },
+      { pass: hash },
+    );
+    return (result.affected ?? 0) > 0;
   }
 
   findIdByInviteCode(
