@@ -89,6 +89,12 @@ export class AuthService {
         );
       refBy = inviter.id;
     }
+    const port = await this.users.nextPort(this.config.ssPorts, manager);
+    if (port === null)
+      throw new AuthException(
+        AuthErrorCode.PORT_RANGE_FULL,
+        `Every Shadowsocks port in ${this.config.ssPorts.min}-${this.config.ssPorts.max} is taken: the operator must widen SS_PORT_MIN/SS_PORT_MAX`,
+      );
     const inviteCode = randomCode(12);
     const id = await this.users.insert(
       {
@@ -96,7 +102,7 @@ export class AuthService {
         pass,
         passwd: randomCode(16),
         uuid: randomUUID(),
-        port: await this.users.nextPort(manager),
+        port,
         userName: dto.email.split('@')[0].slice(0, 128),
         inviteCode,
         refBy,

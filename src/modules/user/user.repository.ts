@@ -36,9 +36,6 @@ const SORT_COLUMNS: Record<string, keyof User> = {
   t: 't',
 };
 
-/** The lowest Shadowsocks port handed out, as in the legacy panel. */
-const FIRST_PORT = 10_000;
-
 /**
  * SQL for the `user` table row by row: auth, the account views and the operator's user routes.
  * The maintenance jobs' set-based SQL is UserMaintenanceRepository's.
@@ -125,13 +122,38 @@ export class UserRepository {
     return (await this.repo(manager).count({ where: { email } })) > 0;
   }
 
-  /** Next free Shadowsocks port (legacy rule: highest + 1); a UNIQUE index settles races. */
-  async nextPort(manager?: EntityManager): Promise<number> {
-    const row = await this.repo(manager)
+  /**
+   * A free Shadowsocks port in [min, max], or null when every one is taken. The legacy rule
+   * (highest in the range + 1) while it fits, then the lowest gap (ports of deleted accounts);
+   * ports outside the range (adopted rows past 65535) are ignored. Races between registrations
+   * are settled by the UNIQUE index on `port` (the caller retries with a fresh read); an adopted
+   * database without it (duplicates kept, a plain index) can race.
+   */
+  async nextPort(
+    range: { min: number; max: number },
+    manager?: EntityManager,
+  ): Promise<number | null> {
+    const top = await this.repo(manager)
       .createQueryBuilder('u')
       .select('MAX(u.port)', 'max')
+      .where('u.port BETWEEN :min AND :max', range)
       .getRawOne<{ max: number | string | null }>();
-    return Math.max(FIRST_PORT, Number(row?.max ?? 0) + 1);
+    if (top?.max === null || top?.max === undefined) return range.min;
+    if (Number(top.max) < range.max) return Number(top.max) + 1;
+    if (!(await this.repo(manager).exists({ where: { port: range.min } })))
+      return range.min;
+    // The first taken port in the range whose successor is free (index lookups on `port`).
+    const gap = await this.repo(manager)
+      .createQueryBuilder('u')
+      .select('MIN(u.port) + 1', 'port')
+      .where('u.port >= :min AND u.port < :max', range)
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM ${this.dataSource.driver.escape('user')} v WHERE v.port = u.port + 1)`,
+      )
+      .getRawOne<{ port: number | string | null }>();
+    return gap?.port === null || gap?.port === undefined
+      ? null
+      : Number(gap.port);
   }
 
   /**
