@@ -102,7 +102,7 @@ describe('registration: parallel registrations never share a port (e2e, MariaDB)
       const results = await Promise.all(
         Array.from({ length: 18 }, () => register(t)),
       );
-      const statuses = results.map((r) => r.status).sort();
+      const statuses = results.map((r) => r.status).sort((a, b) => a - b);
       expect(statuses).toEqual([...Array(12).fill(201), ...Array(6).fill(503)]);
       for (const r of results.filter((x) => x.status === 503))
         expect(r.body.code).toBe('PORT_RANGE_FULL');
