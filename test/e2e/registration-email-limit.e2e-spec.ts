@@ -69,4 +69,16 @@ describe('registration: per-email rate limit (e2e)', () => {
   it('a body without an email spends no email budget (400 from validation)', async () => {
     for (let i = 0; i < LIMIT + 2; i++) await register(undefined).expect(400);
   });
+
+  it.each(['login', 'register'])(
+    '%s with an email holding a lone surrogate → 400, not 500',
+    async (route) => {
+      const res = await t
+        .http()
+        .post(`${API}/auth/${route}`)
+        .send({ email: '\ud800@example.com', password: 'long-enough-pw' });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    },
+  );
 });
