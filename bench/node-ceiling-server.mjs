@@ -253,6 +253,10 @@ async function traffic(req, res, url) {
       Buffer.from(JSON.stringify({ ret: 0, msg: `Node ${nodeId} not found` })),
     );
   const rate = Number(node.traffic_rate);
+  const scope = {
+    nodeClass: Number(node.node_class),
+    nodeGroup: Number(node.node_group),
+  };
   const { deltas, rawBytes } = aggregateTraffic(entries, rate);
   const at = Math.floor(Date.now() / 1000);
   if (deltas.length === 0) {
@@ -287,6 +291,7 @@ async function traffic(req, res, url) {
           q,
           deltas.slice(i, i + CHUNK),
           at,
+          scope,
         );
         await conn.query(sql, params);
       }

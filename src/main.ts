@@ -1,31 +1,34 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module.js';
-import { configureApp } from './app.setup.js';
-import { exposedDefaultSecrets } from './config/embedded-secrets.js';
-import { appConfig, authConfig } from './config/index.js';
+import { listenRefusal, startEnvironment } from './config/start-check.js';
 
 async function bootstrap(): Promise<void> {
+  // Before the app (and its module graph) is even loaded: a bad or exposed configuration is
+  // refused in well under a second, not after a full boot.
+  let refusal: string | null;
+  try {
+    refusal = listenRefusal(startEnvironment());
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (refusal) {
+    process.stderr.write(refusal);
+    process.exit(1);
+  }
+  const [{ NestFactory }, { AppModule }, { configureApp }, { appConfig }] =
+    await Promise.all([
+      import('@nestjs/core'),
+      import('./app.module.js'),
+      import('./app.setup.js'),
+      import('./config/index.js'),
+    ]);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     bodyParser: false,
   });
   await configureApp(app);
   const { port, host } = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
-  const problems = exposedDefaultSecrets(
-    host,
-    app.get<ReturnType<typeof authConfig>>(authConfig.KEY),
-  );
-  if (problems.length > 0) {
-    process.stderr.write(
-      `Refusing to start: ${problems.join('; ')}.\n` +
-        'Set JWT_SECRET and MU_KEY to secrets of your own (e.g. openssl rand -hex 32), ' +
-        'or listen on loopback only (HOST=127.0.0.1).\n',
-    );
-    await app.close();
-    process.exit(1);
-  }
   if (host) await app.listen(port, host);
   else await app.listen(port);
 }

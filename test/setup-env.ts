@@ -30,6 +30,7 @@ if (base) {
 }
 // Factories register and log in over HTTP many times per IP; rate-limit tests set their own limits.
 process.env.THROTTLE_AUTH_LIMIT ??= '100000';
+process.env.THROTTLE_REGISTER_EMAIL_LIMIT ??= '100000';
 process.env.THROTTLE_PAYMENT_LIMIT ??= '100000';
 process.env.THROTTLE_NODE_LIMIT ??= '100000';
 process.env.THROTTLE_SUB_LIMIT ??= '100000';

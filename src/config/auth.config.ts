@@ -40,6 +40,26 @@ export class AuthEnv {
   @Min(4)
   @Max(15)
   BCRYPT_ROUNDS = 10;
+
+  /** Shadowsocks ports handed to new accounts: [SS_PORT_MIN, SS_PORT_MAX]. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  SS_PORT_MIN = 10_000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  SS_PORT_MAX = 65_535;
+}
+
+/** Problems across AuthEnv's fields (each field alone is checked by its decorators). */
+export function authRangeProblems(env: AuthEnv): string[] {
+  return env.SS_PORT_MIN > env.SS_PORT_MAX
+    ? ['SS_PORT_MAX: must be at least SS_PORT_MIN']
+    : [];
 }
 
 export const authConfig = registerAs('auth', () => {
@@ -52,5 +72,6 @@ export const authConfig = registerAs('auth', () => {
     muKey: env.MU_KEY,
     registerMode: env.REGISTER_MODE,
     bcryptRounds: env.BCRYPT_ROUNDS,
+    ssPorts: { min: env.SS_PORT_MIN, max: env.SS_PORT_MAX },
   };
 });

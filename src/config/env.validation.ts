@@ -1,5 +1,10 @@
 import { AppEnv } from './app.config.js';
-import { AuthEnv, DEV_JWT_SECRET, EXAMPLE_MU_KEY } from './auth.config.js';
+import {
+  AuthEnv,
+  authRangeProblems,
+  DEV_JWT_SECRET,
+  EXAMPLE_MU_KEY,
+} from './auth.config.js';
 import { DatabaseEnv } from './database.config.js';
 import { withEmbeddedSecrets } from './embedded-secrets.js';
 import { checkEnv, EnvClass, readEnv } from './env.util.js';
@@ -60,6 +65,7 @@ export function validateEnvironment(
 ): Record<string, unknown> {
   const env = withEmbeddedSecrets(input);
   const problems = ENV_CLASSES.flatMap((cls) => checkEnv(cls, env));
+  problems.push(...authRangeProblems(readEnv(AuthEnv, env)));
   problems.push(...productionProblems(env));
   if (problems.length > 0) {
     throw new Error(

@@ -16,6 +16,15 @@ export class ThrottleEnv {
   @Min(1)
   THROTTLE_AUTH_LIMIT = 10;
 
+  /**
+   * Registration attempts per email address (trimmed, lower case) per window, from any IP: a
+   * known email answers 409, so this bounds probing one address from rotating IPs.
+   */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  THROTTLE_REGISTER_EMAIL_LIMIT = 5;
+
   /** Payment orders a user may create per window. */
   @Transform(toNumber)
   @IsInt()
@@ -40,6 +49,7 @@ export const throttleConfig = registerAs('throttle', () => {
   return {
     windowMs: env.THROTTLE_WINDOW_S * 1000,
     authLimit: env.THROTTLE_AUTH_LIMIT,
+    registrationEmailLimit: env.THROTTLE_REGISTER_EMAIL_LIMIT,
     paymentLimit: env.THROTTLE_PAYMENT_LIMIT,
     nodeLimit: env.THROTTLE_NODE_LIMIT,
     subscriptionLimit: env.THROTTLE_SUB_LIMIT,

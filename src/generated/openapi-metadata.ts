@@ -173,6 +173,14 @@ export default async () => {
                 minimum: 0,
                 maximum: 10000,
               },
+              password: {
+                required: false,
+                type: () => String,
+                description:
+                  "A password reset: the user's existing tokens stop working.",
+                minLength: 8,
+                maxLength: 128,
+              },
             },
             AdminBalanceAdjustDto: {
               amount: {
@@ -300,6 +308,25 @@ export default async () => {
                 minLength: 4,
                 maxLength: 32,
                 pattern: '^[A-Za-z0-9]+$',
+              },
+            },
+          },
+        ],
+        [
+          import('../modules/auth/dto/change-password.dto.js'),
+          {
+            ChangePasswordDto: {
+              current_password: {
+                required: true,
+                type: () => String,
+                maxLength: 128,
+              },
+              new_password: {
+                required: true,
+                type: () => String,
+                description: 'The same rules as at registration.',
+                minLength: 8,
+                maxLength: 128,
               },
             },
           },
@@ -1268,6 +1295,18 @@ export default async () => {
             UserController: {
               info: {
                 type: t['../modules/user/dto/user-info.dto.js'].UserInfoDto,
+              },
+            },
+          },
+        ],
+        [
+          import('../modules/auth/account-password.controller.js'),
+          {
+            AccountPasswordController: {
+              change: {
+                summary:
+                  'Revokes every token issued before; answers a fresh one. Counted like a login attempt.',
+                type: t['../modules/auth/dto/login.dto.js'].TokenDto,
               },
             },
           },

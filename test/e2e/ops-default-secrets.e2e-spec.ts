@@ -1,5 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -83,7 +89,18 @@ describe('ops: no start on a known default secret (e2e, compiled app)', () => {
         headers: { authorization: `Bearer ${token}` },
       });
     expect((await admin(forge(DEV_JWT_SECRET))).status).toBe(401);
-    expect((await admin(forge(kept.JWT_SECRET))).status).toBe(200);
+    // The printed demo admin signs in; its token (signed with the kept secret) opens the admin.
+    const password = /password {4}: (\S+)/.exec(first.output())?.[1] ?? '';
+    const login = await fetch(`${first.base}${API}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@panel.local', password }),
+    });
+    expect(login.status).toBe(200);
+    const { data } = (await login.json()) as { data: { token: string } };
+    expect((await admin(data.token)).status).toBe(200);
+    // A token signed with the kept secret but without the password stamp is refused too.
+    expect((await admin(forge(kept.JWT_SECRET))).status).toBe(401);
 
     first.child.kill('SIGTERM');
     await first.exited;
@@ -122,16 +139,36 @@ describe('ops: no start on a known default secret (e2e, compiled app)', () => {
       /listening on 0\.0\.0\.0/,
     ],
   ])(
-    '%s on a non-loopback listener: refuses to start, exit 1, a clear message',
+    '%s on a non-loopback listener: refuses before the app boots (no database touched), exit 1, a clear message',
     async (_, env, message) => {
-      const app = await start(bare(env));
-      const { code } = await app.exited;
-      expect(code).toBe(1);
-      expect(app.output()).toMatch(/Refusing to start/);
-      expect(app.output()).toMatch(message);
+      // A data folder of its own: a refused start must not even create the SQLite file.
+      const fresh = mkdtempSync(join(tmpdir(), 'panel-refused-'));
+      try {
+        const sqlite = join(fresh, 'panel.sqlite');
+        const began = Date.now();
+        const app = await start(bare({ ...env, SQLITE_PATH: sqlite }));
+        const { code } = await app.exited;
+        expect(code).toBe(1);
+        expect(app.output()).toMatch(/Refusing to start/);
+        expect(app.output()).toMatch(message);
+        expect(existsSync(sqlite)).toBe(false);
+        expect(app.output()).not.toMatch(/Nest|migration/i);
+        // Config validation only (was a full boot, ~15 s on a loaded machine).
+        expect(Date.now() - began).toBeLessThan(8_000);
+      } finally {
+        rmSync(fresh, { recursive: true, force: true });
+      }
     },
-    60_000,
+    15_000,
   );
+
+  it('an invalid environment is refused the same way, before the app boots', async () => {
+    const app = await start(bare({ PORT: 'eighty', JWT_SECRET: 'short' }));
+    const { code } = await app.exited;
+    expect(code).toBe(1);
+    expect(app.output()).toMatch(/Invalid configuration \(\d+ problems\)/);
+    expect(app.output()).toMatch(/- PORT:/);
+  }, 15_000);
 
   it('the same default secrets on HOST=127.0.0.1 start (a local try-out)', async () => {
     const app = await start(

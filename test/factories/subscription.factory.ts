@@ -24,6 +24,8 @@ export async function subscribe(
   values: Partial<User> = {},
 ): Promise<Subscribed> {
   const user = await signUp(t);
+  // A disabled account's JWT is refused: its token is fetched first, as the user would have.
+  const { enable, ...rest } = values;
   await updateUser(t.dataSource, user.id, {
     transferEnable: 100 * 1024 ** 3,
     u: 0,
@@ -31,13 +33,14 @@ export async function subscribe(
     classLevel: 0,
     classExpire: daysFromNow(30),
     expireIn: daysFromNow(30),
-    ...values,
+    ...rest,
   });
   const res = await t
     .http()
     .get(`${API}/user/subscription`)
     .set(user.auth)
     .expect(200);
+  if (enable !== undefined) await updateUser(t.dataSource, user.id, { enable });
   const token = res.body.data.token as string;
   return { ...user, token, path: `/sub/${token}` };
 }

@@ -74,6 +74,13 @@ export class DemoSeedService implements OnApplicationBootstrap {
     process.stdout.write(`\n${lines.join('\n')}\n\n`);
   }
 
+  private async freePort(manager: EntityManager): Promise<number> {
+    const port = await this.users.nextPort(this.auth.ssPorts, manager);
+    if (port === null)
+      throw new Error('No free Shadowsocks port in SS_PORT_MIN..SS_PORT_MAX');
+    return port;
+  }
+
   private async ensureAdmin(
     manager: EntityManager,
     created: string[],
@@ -87,7 +94,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
         pass: await this.passwords.hash(password),
         passwd: randomCode(16),
         uuid: crypto.randomUUID(),
-        port: await this.users.nextPort(manager),
+        port: await this.freePort(manager),
         userName: 'admin',
         inviteCode: randomCode(12),
         refBy: 0,

@@ -18,7 +18,7 @@ export class AuthController {
   constructor(private readonly authService: AuthService) {}
 
   @Post('register')
-  @RateLimit('auth')
+  @RateLimit('auth', 'registration-email')
   @HttpCode(HttpStatus.CREATED)
   register(@Body() dto: RegisterDto, @Ip() ip: string): Promise<RegisteredDto> {
     return this.authService.register(dto, ip ?? '');

@@ -2,6 +2,10 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../../common/errors/domain.exception.js';
 
 export enum AuthErrorCode {
+  ACCOUNT_DISABLED = 'ACCOUNT_DISABLED',
+  CURRENT_PASSWORD_INCORRECT = 'CURRENT_PASSWORD_INCORRECT',
+  PASSWORD_CHANGED_CONCURRENTLY = 'PASSWORD_CHANGED_CONCURRENTLY',
+  PORT_RANGE_FULL = 'PORT_RANGE_FULL',
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   INVITE_CODE_INVALID = 'INVITE_CODE_INVALID',
@@ -10,6 +14,12 @@ export enum AuthErrorCode {
 }
 
 const STATUS: Record<AuthErrorCode, HttpStatus> = {
+  ACCOUNT_DISABLED: HttpStatus.FORBIDDEN,
+  // 403, not 401: a 401 would make clients sign the (still valid) session out.
+  CURRENT_PASSWORD_INCORRECT: HttpStatus.FORBIDDEN,
+  PASSWORD_CHANGED_CONCURRENTLY: HttpStatus.CONFLICT,
+  // The server cannot take accounts until the operator widens the range; not the client's fault.
+  PORT_RANGE_FULL: HttpStatus.SERVICE_UNAVAILABLE,
   EMAIL_TAKEN: HttpStatus.CONFLICT,
   INVALID_CREDENTIALS: HttpStatus.UNAUTHORIZED,
   INVITE_CODE_INVALID: HttpStatus.BAD_REQUEST,

@@ -7,10 +7,11 @@ import { JwtAuthGuard } from '../../common/guards/jwt-auth.guard.js';
 import { authConfig } from '../../config/index.js';
 import { ReferralModule } from '../referral/referral.module.js';
 import { UserModule } from '../user/user.module.js';
+import { AccountPasswordController } from './account-password.controller.js';
 import { AuthController } from './auth.controller.js';
+import { AuthTokenService } from './auth-token.service.js';
 import { AuthService } from './auth.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
-import { PasswordService } from './password.service.js';
 
 @Module({
   imports: [
@@ -30,13 +31,14 @@ import { PasswordService } from './password.service.js';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, AccountPasswordController],
   providers: [
     AuthService,
-    PasswordService,
+    AuthTokenService,
     JwtStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, PasswordService],
+  // PasswordService comes from UserModule (the operator's password reset lives there too).
+  exports: [AuthService],
 })
 export class AuthModule {}

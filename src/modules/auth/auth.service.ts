@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -16,6 +15,7 @@ import { UserRepository } from '../user/user.repository.js';
 import { AuthErrorCode, AuthException } from './auth.exception.js';
 import { RegisteredDto, TokenDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
+import { AuthTokenService } from './auth-token.service.js';
 import { PasswordService } from './password.service.js';
 
 /** Port/invite-code collisions and lock races are retried this many times before giving up. */
@@ -29,7 +29,7 @@ export class AuthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UserRepository,
     private readonly passwords: PasswordService,
-    private readonly jwt: JwtService,
+    private readonly tokens: AuthTokenService,
     private readonly referral: ReferralService,
   ) {}
 
@@ -89,6 +89,12 @@ export class AuthService {
         );
       refBy = inviter.id;
     }
+    const port = await this.users.nextPort(this.config.ssPorts, manager);
+    if (port === null)
+      throw new AuthException(
+        AuthErrorCode.PORT_RANGE_FULL,
+        `Every Shadowsocks port in ${this.config.ssPorts.min}-${this.config.ssPorts.max} is taken: the operator must widen SS_PORT_MIN/SS_PORT_MAX`,
+      );
     const inviteCode = randomCode(12);
     const id = await this.users.insert(
       {
@@ -96,7 +102,7 @@ export class AuthService {
         pass,
         passwd: randomCode(16),
         uuid: randomUUID(),
-        port: await this.users.nextPort(manager),
+        port,
         userName: dto.email.split('@')[0].slice(0, 128),
         inviteCode,
         refBy,
@@ -114,7 +120,10 @@ export class AuthService {
     return { id, email: dto.email, invite_code: inviteCode };
   }
 
-  /** Same answer whether the email is unknown or the password wrong. */
+  /**
+   * Same answer whether the email is unknown or the password wrong; a disabled account is told
+   * so only after the right password (its token would be refused anyway).
+   */
   async login(email: string, password: string): Promise<TokenDto> {
     const user = await this.users.findLoginByEmail(email);
     const valid = await this.passwords.verify(password, user?.pass);
@@ -124,11 +133,38 @@ export class AuthService {
         'Email or password is incorrect',
       );
     }
-    const token = await this.jwt.signAsync(
-      { sub: String(user.id) },
-      { jwtid: randomUUID() },
-    );
-    return { token, expires_in: this.config.jwtExpiresInS };
+    if (user.enable !== 1) throw accountDisabled();
+    return this.tokens.issue(user);
+  }
+
+  /**
+   * Changes the signed-in user's password after checking the current one; every token issued
+   * before (on any device) stops working, and the answer is a fresh one.
+   */
+  async changePassword(
+    userId: number,
+    current: string,
+    next: string,
+  ): Promise<TokenDto> {
+    const user = await this.users.findLoginById(userId);
+    if (!user)
+      throw new AuthException(
+        AuthErrorCode.INVALID_CREDENTIALS,
+        'Unknown user',
+      );
+    if (!(await this.passwords.verify(current, user.pass)))
+      throw new AuthException(
+        AuthErrorCode.CURRENT_PASSWORD_INCORRECT,
+        'current_password is incorrect',
+      );
+    if (user.enable !== 1) throw accountDisabled();
+    const pass = await this.passwords.hash(next);
+    if (!(await this.users.replacePassword(user.id, user.pass, pass)))
+      throw new AuthException(
+        AuthErrorCode.PASSWORD_CHANGED_CONCURRENTLY,
+        'The password was changed meanwhile; sign in again',
+      );
+    return this.tokens.issue({ id: user.id, pass });
   }
 
   private emailTaken(): AuthException {
@@ -137,4 +173,11 @@ export class AuthService {
       'This email is already registered',
     );
   }
+}
+
+function accountDisabled(): AuthException {
+  return new AuthException(
+    AuthErrorCode.ACCOUNT_DISABLED,
+    'This account is disabled',
+  );
 }

@@ -5,17 +5,19 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthUser } from '../../common/decorators/current-user.decorator.js';
 import { authConfig } from '../../config/index.js';
 import { UserRepository } from '../user/user.repository.js';
+import { AuthTokenClaims, AuthTokenService } from './auth-token.service.js';
 
-interface JwtPayload {
-  sub: string;
-}
-
-/** Verifies the bearer token, then that the user still exists (a deleted user's token dies). */
+/**
+ * Verifies the bearer token (signature, issuer, audience, expiry), then the user as stored now:
+ * a deleted or disabled user's token dies, and so does every token issued before the user's
+ * last password change (AuthTokenService.stillValid); a token without `exp` is refused.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
     private readonly users: UserRepository,
+    private readonly tokens: AuthTokenService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -27,12 +29,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(payload: JwtPayload): Promise<AuthUser | false> {
+  async validate(payload: Partial<AuthTokenClaims>): Promise<AuthUser | false> {
+    if (typeof payload.exp !== 'number') return false;
     const id = Number(payload.sub);
     if (!Number.isSafeInteger(id) || id <= 0) return false;
     const user = await this.users.findAuthIdentity(id);
-    return user
-      ? { id: user.id, email: user.email, isAdmin: Boolean(user.isAdmin) }
-      : false;
+    if (!user || user.enable !== 1) return false;
+    if (!this.tokens.stillValid(payload, user.pass)) return false;
+    return { id: user.id, email: user.email, isAdmin: Boolean(user.isAdmin) };
   }
 }

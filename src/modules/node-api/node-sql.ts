@@ -5,7 +5,12 @@
  */
 
 import type { Quote, SqlQuery } from '../../database/raw-sql.js';
-import { saturatingAddSql } from '../node/node-sql.js';
+import {
+  billableUsersSql,
+  type NodeScope,
+  nodeScopeSql,
+  saturatingAddSql,
+} from '../node/node-sql.js';
 
 /** Columns the UniProxy `user` list is built from (id, uuid, speed_limit, device_limit). */
 export const UNIPROXY_USER_COLUMNS = [
@@ -49,10 +54,7 @@ export const SEED_USER_COLUMNS = [
 ] as const;
 
 /** The node's class/group a user must match; null = every servable user (seed, no node_id). */
-export interface ServableScope {
-  nodeClass: number;
-  nodeGroup: number;
-}
+export type ServableScope = NodeScope;
 
 /**
  * A DATETIME parameter both drivers compare correctly: UTC `YYYY-MM-DD HH:mm:ss.SSS`, the format
@@ -85,15 +87,12 @@ export function servableUsersQuery(
   ];
   const params: (string | number)[] = [at];
   if (scope) {
-    if (scope.nodeGroup !== 0) {
-      where.push(`${q('node_group')} = ?`);
-      params.push(scope.nodeGroup);
-    }
+    const node = nodeScopeSql(q, scope);
     where.push(
-      `${q('class')} >= ?`,
+      ...node.where,
       `(${q('class')} = 0 OR ${q('class_expire')} > ?)`,
     );
-    params.push(scope.nodeClass, at);
+    params.push(...node.params, at);
   }
   const sql =
     `SELECT ${columns.map(q).join(', ')} FROM ${q('user')}` +
@@ -122,11 +121,14 @@ export interface TrafficDelta {
  * One statement for a whole chunk of users: atomic, saturating increments (never
  * read-modify-write; see saturatingAddSql), the ids sorted so concurrent reports lock rows in
  * the same order. Each delta must be at most MAX_TRAFFIC_BYTES (aggregateTraffic caps them).
+ * Only users in the node's scope match (nodeScopeSql): the others are left untouched and, like
+ * unknown ids, missing from the matched-row count.
  */
 export function addTrafficQuery(
   q: Quote,
   rows: readonly TrafficDelta[],
   unixNow: number,
+  scope: NodeScope,
 ): SqlQuery {
   const when: string[] = [];
   const paramsU: number[] = [];
@@ -140,14 +142,22 @@ export function addTrafficQuery(
   }
   const [id, u, d] = [q('id'), q('u'), q('d')];
   const delta = `CASE ${id} ${when.join(' ')} ELSE 0 END`;
+  const billable = billableUsersSql(q, ids, scope);
   const sql =
     `UPDATE ${q('user')} SET ${u} = ${saturatingAddSql(u, delta)},` +
     ` ${d} = ${saturatingAddSql(d, delta)}, ${q('t')} = ?` +
-    ` WHERE ${id} IN (${ids.map(() => '?').join(', ')})`;
+    ` WHERE ${billable.where}`;
   // saturatingAddSql writes its addend twice: the CASE's parameters twice per column.
   return {
     sql,
-    params: [...paramsU, ...paramsU, ...paramsD, ...paramsD, unixNow, ...ids],
+    params: [
+      ...paramsU,
+      ...paramsU,
+      ...paramsD,
+      ...paramsD,
+      unixNow,
+      ...billable.params,
+    ],
   };
 }
 

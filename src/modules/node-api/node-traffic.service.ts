@@ -10,7 +10,7 @@ import { retrying } from '../../database/retry.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { TRAFFIC_CHUNK_SIZE } from '../node/node.constants.js';
 import { nodeNotFound } from '../node/node.exception.js';
-import { NodeRepository } from '../node/node.repository.js';
+import { NodeReportTarget, NodeRepository } from '../node/node.repository.js';
 import { NodeStateService } from '../node/node-state.service.js';
 import { TRAFFIC_MAX_ATTEMPTS } from './node-api.constants.js';
 import { TrafficReportRepository } from './traffic-report.repository.js';
@@ -29,7 +29,10 @@ export interface TrafficOutcome {
   nodeId: number;
   /** Users whose counters were incremented. */
   updated: number;
-  /** Distinct user ids the report named that do not exist (deleted users). */
+  /**
+   * Distinct user ids the report named that were not billed: unknown (deleted) users and users
+   * outside the node's group or class (README, "Nodes bill only the users they may serve").
+   */
   skipped: number;
   /** Raw bytes (u + d, before traffic_rate) the report carries. */
   rawBytes: number;
@@ -40,8 +43,8 @@ export interface TrafficOutcome {
 /**
  * Traffic ingestion, the hot write path: the whole report in one transaction and a constant
  * number of statements (see TRAFFIC_CHUNK_SIZE), atomic increments, idempotent within the dedup
- * window, unknown users skipped and counted (failing the report would make XrayR resend it all
- * next cycle: double billing).
+ * window, unknown users and users outside the node's scope skipped and counted (failing the
+ * report would make XrayR resend it all next cycle: double billing).
  */
 @Injectable()
 export class NodeTrafficService {
@@ -62,7 +65,7 @@ export class NodeTrafficService {
     entries: readonly TrafficEntry[],
     now: Date = new Date(),
   ): Promise<TrafficOutcome> {
-    const node = await this.nodes.findTrafficRate(nodeId);
+    const node = await this.nodes.findReportTarget(nodeId);
     if (!node) throw nodeNotFound(nodeId);
     const at = unixNow(now);
     const report = aggregateTraffic(entries, node.trafficRate);
@@ -83,7 +86,7 @@ export class NodeTrafficService {
         .digest('hex');
       outcome = await this.withLockRetry(() =>
         this.dataSource.transaction((manager) =>
-          this.apply(manager, nodeId, node.trafficRate, report, reportKey, at),
+          this.apply(manager, node, report, reportKey, at),
         ),
       );
       this.state.noteHeartbeatWritten(nodeId, at);
@@ -94,12 +97,12 @@ export class NodeTrafficService {
 
   private async apply(
     manager: EntityManager,
-    nodeId: number,
-    rate: number,
+    node: NodeReportTarget,
     report: AggregatedReport,
     reportKey: string,
     at: number,
   ): Promise<TrafficOutcome> {
+    const { id: nodeId, trafficRate: rate, scope } = node;
     const base = { nodeId, rawBytes: report.rawBytes };
     const fresh = await this.reports.claimTrafficReport(
       manager,
@@ -113,11 +116,12 @@ export class NodeTrafficService {
     const logged: number[] = [];
     for (let i = 0; i < report.deltas.length; i += TRAFFIC_CHUNK_SIZE) {
       const chunk = report.deltas.slice(i, i + TRAFFIC_CHUNK_SIZE);
-      updated += await this.users.addTraffic(manager, chunk, at);
+      updated += await this.users.addTraffic(manager, chunk, at, scope);
       if (this.config.trafficLog) {
-        const known = await this.users.findExistingIds(
+        const known = await this.users.findBillableIds(
           manager,
           chunk.map((c) => c.id),
+          scope,
         );
         logged.push(...chunk.filter((c) => known.has(c.id)).map((c) => c.id));
       }

@@ -9,6 +9,7 @@ import {
   TrafficDelta,
 } from './node-sql.js';
 import { Quote, runStructured } from '../../database/raw-sql.js';
+import { billableUserIdsQuery, type NodeScope } from '../node/node-sql.js';
 
 /** A `user` row as the driver returns it, limited to the selected columns. */
 export type RawUserRow = Record<string, string | number | null>;
@@ -41,26 +42,26 @@ export class NodeUserRepository {
     return new Map(rows.map((r) => [Number(r.userid), Number(r.n)]));
   }
 
-  /** One statement for the chunk; returns how many of its users exist (matched rows). */
+  /** One statement for the chunk; returns how many of its users exist in the node's scope (matched rows). */
   async addTraffic(
     manager: EntityManager,
     rows: readonly TrafficDelta[],
     unixNow: number,
+    scope: NodeScope,
   ): Promise<number> {
-    const { sql, params } = addTrafficQuery(this.q, rows, unixNow);
+    const { sql, params } = addTrafficQuery(this.q, rows, unixNow, scope);
     const result = await runStructured(manager, sql, params);
     return result.affected ?? 0;
   }
 
-  async findExistingIds(
+  /** Which of `ids` exist in the node's scope (the rows addTraffic updated). */
+  async findBillableIds(
     manager: EntityManager,
     ids: readonly number[],
+    scope: NodeScope,
   ): Promise<Set<number>> {
-    const q = this.q;
-    const rows = await manager.query<{ id: number }[]>(
-      `SELECT ${q('id')} AS id FROM ${q('user')} WHERE ${q('id')} IN (${ids.map(() => '?').join(', ')})`,
-      [...ids],
-    );
+    const { sql, params } = billableUserIdsQuery(this.q, ids, scope);
+    const rows = await manager.query<{ id: number }[]>(sql, params);
     return new Set(rows.map((r) => Number(r.id)));
   }
 }

@@ -54,10 +54,69 @@ export function nodeConfigQuery(q: Quote, nodeId: number): SqlQuery {
   };
 }
 
-/** The node's traffic_rate (and existence) before a report is applied. */
+/** The node's class and group: which users it may serve, list and bill. */
+export interface NodeScope {
+  nodeClass: number;
+  nodeGroup: number;
+}
+
+/**
+ * The node half of the servable rule (catalog/node-access.ts `userMayUseNode` in SQL): node
+ * group 0 serves every group, any other only its own; the user's class must reach the node's.
+ * The node lists add the account half; traffic and alive-IP reports apply this half alone
+ * (README, "Nodes bill only the users they may serve").
+ */
+export function nodeScopeSql(
+  q: Quote,
+  scope: NodeScope,
+): { where: string[]; params: number[] } {
+  const where: string[] = [];
+  const params: number[] = [];
+  if (scope.nodeGroup !== 0) {
+    where.push(`${q('node_group')} = ?`);
+    params.push(scope.nodeGroup);
+  }
+  where.push(`${q('class')} >= ?`);
+  params.push(scope.nodeClass);
+  return { where, params };
+}
+
+/** The WHERE of "these ids, those of them node reports may touch" (one index range on id). */
+export function billableUsersSql(
+  q: Quote,
+  ids: readonly number[],
+  scope: NodeScope,
+): { where: string; params: number[] } {
+  const node = nodeScopeSql(q, scope);
+  return {
+    where: [
+      `${q('id')} IN (${ids.map(() => '?').join(', ')})`,
+      ...node.where,
+    ].join(' AND '),
+    params: [...ids, ...node.params],
+  };
+}
+
+/** Which of `ids` exist and are in the node's scope (the traffic log's and alive IPs' filter). */
+export function billableUserIdsQuery(
+  q: Quote,
+  ids: readonly number[],
+  scope: NodeScope,
+): SqlQuery {
+  const billable = billableUsersSql(q, ids, scope);
+  return {
+    sql: `SELECT ${q('id')} AS id FROM ${q('user')} WHERE ${billable.where}`,
+    params: billable.params,
+  };
+}
+
+/** The node's traffic_rate and scope (and existence) before a report is applied. */
 export function nodeTrafficRateQuery(q: Quote, nodeId: number): SqlQuery {
   return {
-    sql: `SELECT ${q('id')} AS id, ${q('traffic_rate')} AS traffic_rate FROM ${q('ss_node')} WHERE ${q('id')} = ? LIMIT 1`,
+    sql:
+      `SELECT ${q('id')} AS id, ${q('traffic_rate')} AS traffic_rate,` +
+      ` ${q('node_class')} AS node_class, ${q('node_group')} AS node_group` +
+      ` FROM ${q('ss_node')} WHERE ${q('id')} = ? LIMIT 1`,
     params: [nodeId],
   };
 }

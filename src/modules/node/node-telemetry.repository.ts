@@ -6,7 +6,9 @@ import {
   DetectList,
   DetectLog,
 } from '../../database/entities/index.js';
+import type { Quote } from '../../database/raw-sql.js';
 import { TRAFFIC_CHUNK_SIZE } from './node.constants.js';
+import { billableUserIdsQuery, type NodeScope } from './node-sql.js';
 
 export interface AliveIpPair {
   userId: number;
@@ -21,16 +23,28 @@ export class NodeTelemetryRepository {
   /**
    * Refreshes `datetime` of the (node, user, ip) rows that exist and inserts the rest, in a
    * constant number of statements per 1,000 pairs (alive_ip has no unique key to upsert on:
-   * adopted databases hold duplicates).
+   * adopted databases hold duplicates). Pairs of users the node may not bill are skipped;
+   * returns how many.
    */
   async upsertAliveIps(
     manager: EntityManager,
     nodeId: number,
+    scope: NodeScope,
     pairs: readonly AliveIpPair[],
     unixNow: number,
-  ): Promise<void> {
+  ): Promise<number> {
+    let skipped = 0;
     for (let i = 0; i < pairs.length; i += TRAFFIC_CHUNK_SIZE) {
-      const chunk = pairs.slice(i, i + TRAFFIC_CHUNK_SIZE);
+      const all = pairs.slice(i, i + TRAFFIC_CHUNK_SIZE);
+      // Unknown users and users outside the node's scope get no alive IP (one read per chunk).
+      const billable = await this.billableIds(
+        manager,
+        [...new Set(all.map((p) => p.userId))],
+        scope,
+      );
+      const chunk = all.filter((p) => billable.has(p.userId));
+      skipped += all.length - chunk.length;
+      if (chunk.length === 0) continue;
       const existing = await manager.find(AliveIp, {
         select: { id: true, userid: true, ip: true },
         where: {
@@ -63,6 +77,18 @@ export class NodeTelemetryRepository {
         }));
       if (fresh.length > 0) await manager.insert(AliveIp, fresh);
     }
+    return skipped;
+  }
+
+  private async billableIds(
+    manager: EntityManager,
+    ids: readonly number[],
+    scope: NodeScope,
+  ): Promise<Set<number>> {
+    const q: Quote = (name) => manager.connection.driver.escape(name);
+    const { sql, params } = billableUserIdsQuery(q, ids, scope);
+    const rows = await manager.query<{ id: number }[]>(sql, params);
+    return new Set(rows.map((r) => Number(r.id)));
   }
 
   /** Distinct users with an alive IP on this node since `since` (unix). */

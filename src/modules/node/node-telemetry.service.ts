@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { unixNow } from '../../common/time.js';
@@ -15,6 +15,8 @@ import {
 /** What agents report besides traffic (online IPs, audit hits, legacy load) and the audit rules. */
 @Injectable()
 export class NodeTelemetryService {
+  private readonly logger = new Logger(NodeTelemetryService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly nodes: NodeRepository,
@@ -23,37 +25,47 @@ export class NodeTelemetryService {
   ) {}
 
   /**
-   * `/mod_mu/users/aliveip`: upserts the (user, IP) pairs, then the node's online count (distinct
-   * users alive on it within 90 s) goes to `ss_node.node_online` and Redis. Returns that count.
+   * `/mod_mu/users/aliveip`: upserts the (user, IP) pairs of users the node may serve (unknown
+   * users and those outside its group or class are skipped and counted, as in traffic reports),
+   * then the node's online count (distinct users alive on it within 90 s) goes to
+   * `ss_node.node_online` and Redis.
    */
   async reportAliveIps(
     nodeId: number,
     entries: readonly { user_id: number; ip: string }[],
     now: Date = new Date(),
-  ): Promise<number> {
-    if (!(await this.nodes.exists(nodeId))) throw nodeNotFound(nodeId);
+  ): Promise<{ online: number; skipped: number }> {
+    const node = await this.nodes.findReportTarget(nodeId);
+    if (!node) throw nodeNotFound(nodeId);
     const at = unixNow(now);
     const pairs = new Map<string, AliveIpPair>();
     for (const e of entries)
       pairs.set(`${e.user_id}|${e.ip}`, { userId: e.user_id, ip: e.ip });
-    const online = await this.dataSource.transaction(async (manager) => {
-      await this.telemetry.upsertAliveIps(
-        manager,
-        nodeId,
-        [...pairs.values()],
-        at,
+    const { online, skipped } = await this.dataSource.transaction(
+      async (manager) => {
+        const skipped = await this.telemetry.upsertAliveIps(
+          manager,
+          nodeId,
+          node.scope,
+          [...pairs.values()],
+          at,
+        );
+        const online = await this.telemetry.countOnlineUsers(
+          nodeId,
+          at - ALIVE_IP_WINDOW_S,
+          manager,
+        );
+        await this.nodes.setOnline(nodeId, online, at, manager);
+        return { online, skipped };
+      },
+    );
+    if (skipped > 0)
+      this.logger.debug(
+        `Alive IPs from node ${nodeId}: ${skipped} pair(s) of users it may not serve skipped`,
       );
-      const count = await this.telemetry.countOnlineUsers(
-        nodeId,
-        at - ALIVE_IP_WINDOW_S,
-        manager,
-      );
-      await this.nodes.setOnline(nodeId, count, at, manager);
-      return count;
-    });
     this.state.noteHeartbeatWritten(nodeId, at);
     await this.state.storeOnline(nodeId, { online, load: null, at });
-    return online;
+    return { online, skipped };
   }
 
   /** `/mod_mu/users/detectlog`: one `detect_log` row per hit. */

@@ -8,8 +8,16 @@ import {
   addNodeBandwidthQuery,
   NODE_CONFIG_COLUMNS,
   nodeConfigQuery,
+  type NodeScope,
   nodeTrafficRateQuery,
 } from './node-sql.js';
+
+/** What a report from a node needs: its rate and the scope of users it may bill. */
+export interface NodeReportTarget {
+  id: number;
+  trafficRate: number;
+  scope: NodeScope;
+}
 
 /** The `ss_node` columns the node API reads (never the whole row). */
 export type NodeConfigRow = Pick<
@@ -76,16 +84,26 @@ export class NodeRepository {
     } satisfies Record<keyof typeof NODE_CONFIG_COLUMNS, unknown>;
   }
 
-  /** Raw SQL: read on every traffic report. */
-  async findTrafficRate(
-    id: number,
-  ): Promise<Pick<SsNode, 'id' | 'trafficRate'> | null> {
+  /** Raw SQL: read on every traffic and alive-IP report (rate, and whom the node may bill). */
+  async findReportTarget(id: number): Promise<NodeReportTarget | null> {
     const { sql, params } = nodeTrafficRateQuery(this.q, id);
     const [row] = await this.dataSource.query<
-      { id: number; traffic_rate: number | string }[]
+      {
+        id: number;
+        traffic_rate: number | string;
+        node_class: number | string;
+        node_group: number | string;
+      }[]
     >(sql, params);
     return row
-      ? { id: Number(row.id), trafficRate: Number(row.traffic_rate) }
+      ? {
+          id: Number(row.id),
+          trafficRate: Number(row.traffic_rate),
+          scope: {
+            nodeClass: Number(row.node_class),
+            nodeGroup: Number(row.node_group),
+          },
+        }
       : null;
   }
 

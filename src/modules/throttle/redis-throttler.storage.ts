@@ -43,6 +43,26 @@ interface ThrottleRedis extends Redis {
 
 const toSeconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
 
+/** How long requests at boot wait for the Redis client's first connection (then: degraded). */
+const BOOT_WAIT_MS = 3_000;
+
+/** Resolves when `redis` is ready (now or later), or after `maxMs`, whichever is first. */
+function firstReady(redis: Redis, maxMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      redis.off('end', done);
+      resolve();
+    };
+    const timer = setTimeout(done, maxMs);
+    timer.unref();
+    redis.once('ready', done);
+    redis.once('end', done);
+  });
+}
+
 /**
  * Budgets counted in process memory even with Redis: `node` is a generous protective budget
  * (600/min per node by default) hit on every agent request, where a Redis round trip per request
@@ -140,6 +160,8 @@ export class RedisThrottlerStorage
   private readonly perReplica = new FixedWindowMemory();
   private readonly redis: ThrottleRedis | null;
   private degraded = false;
+  /** Settles once the client is first ready, or BOOT_WAIT_MS after start; null afterwards. */
+  private booting: Promise<void> | null;
 
   constructor(redisService: RedisService) {
     this.redis = redisService.client as ThrottleRedis | null;
@@ -147,6 +169,8 @@ export class RedisThrottlerStorage
       numberOfKeys: 2,
       lua: INCREMENT_LUA,
     });
+    this.booting = this.redis ? firstReady(this.redis, BOOT_WAIT_MS) : null;
+    void this.booting?.then(() => (this.booting = null));
   }
 
   async increment(
@@ -167,6 +191,11 @@ export class RedisThrottlerStorage
         throttlerName,
       );
     const hitsKey = `throttle:${throttlerName}:${key}`;
+    // Before the client's first connection a command would fail at once (no offline queue) and
+    // the hit would land in memory while later ones go to Redis: one budget in two places.
+    // So a request at boot waits for the connection (bounded); afterwards, not-ready is an
+    // outage, counted in memory below.
+    if (this.booting) await this.booting;
     try {
       const [hits, windowMs, blocked, blockMs] = await this.redis.panelThrottle(
         hitsKey,

@@ -7,19 +7,44 @@ export interface TrackedRequest {
   user?: { id?: number };
   query?: Record<string, unknown>;
   params?: Record<string, unknown>;
+  body?: unknown;
 }
 
-/** Who a budget belongs to: the client address, the user, the node (id + address), the token. */
+/**
+ * Who a budget belongs to: the client address, the email asked for, the user, the node
+ * (id + address), the token.
+ */
 export const TRACKERS: Record<
   RateLimitPolicy,
   (req: TrackedRequest) => string
 > = {
   auth: (req) => `ip:${req.ip ?? ''}`,
+  'registration-email': (req) => `email:${emailOf(req) ?? ''}`,
   payment: (req) =>
     req.user?.id !== undefined ? `user:${req.user.id}` : `ip:${req.ip ?? ''}`,
   node: (req) => `node:${nodeIdOf(req)}@${req.ip ?? ''}`,
   // The token, not the IP: a leaked URL fetched from many addresses shares one budget.
   subscription: (req) => `token:${tokenOf(req)}`,
+};
+
+/**
+ * The body's email as RegisterDto normalises it (trimmed, lower case), so spellings of one
+ * address share a budget; null when there is none (validation answers 400, no budget spent).
+ */
+function emailOf(req: TrackedRequest): string | null {
+  const body = req.body;
+  if (!body || typeof body !== 'object') return null;
+  const email = (body as { email?: unknown }).email;
+  return typeof email === 'string' && email.trim() !== ''
+    ? email.trim().toLowerCase()
+    : null;
+}
+
+/** Policies that count only requests that name who they are for (the others count every one). */
+export const APPLIES: Partial<
+  Record<RateLimitPolicy, (req: TrackedRequest) => boolean>
+> = {
+  'registration-email': (req) => emailOf(req) !== null,
 };
 
 function nodeIdOf(req: TrackedRequest): string {

@@ -6,13 +6,14 @@ import { throttleConfig } from '../../config/index.js';
 import {
   RATE_LIMIT_POLICIES,
   RateLimitPolicy,
-  rateLimitPolicyOf,
+  rateLimitPoliciesOf,
 } from './rate-limit.decorator.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 import { throttleKey } from './throttle-key.js';
 import {
   ACROSS_ROUTES,
   acrossRoutesKey,
+  APPLIES,
   type TrackedRequest,
   TRACKERS,
 } from './throttle-trackers.js';
@@ -25,8 +26,8 @@ import {
 class ThrottleStorageModule {}
 
 /**
- * @nestjs/throttler with one named throttler per policy. Only routes marked `@RateLimit(policy)`
- * are limited, and only by their own policy.
+ * @nestjs/throttler with one named throttler per policy. Only routes marked `@RateLimit(...)`
+ * are limited, and only by the policies they name.
  */
 @Module({
   imports: [
@@ -39,6 +40,7 @@ class ThrottleStorageModule {}
       ) => {
         const limits: Record<RateLimitPolicy, number> = {
           auth: config.authLimit,
+          'registration-email': config.registrationEmailLimit,
           payment: config.paymentLimit,
           node: config.nodeLimit,
           subscription: config.subscriptionLimit,
@@ -48,7 +50,13 @@ class ThrottleStorageModule {}
             name: policy,
             ttl: config.windowMs,
             limit: limits[policy],
-            skipIf: (context) => rateLimitPolicyOf(context) !== policy,
+            skipIf: (context) =>
+              !rateLimitPoliciesOf(context).includes(policy) ||
+              !(
+                APPLIES[policy]?.(
+                  context.switchToHttp().getRequest<TrackedRequest>(),
+                ) ?? true
+              ),
             getTracker: (req: TrackedRequest) => TRACKERS[policy](req),
             ...(ACROSS_ROUTES.has(policy) && {
               generateKey: (_context, tracker, name) =>

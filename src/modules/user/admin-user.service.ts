@@ -8,6 +8,7 @@ import {
 } from '../../common/events/domain-events.js';
 import { formatCents, toCents } from '../../common/money.js';
 import { User } from '../../database/entities/index.js';
+import { PasswordService } from '../auth/password.service.js';
 import { LedgerService } from '../ledger/ledger.service.js';
 import { UserErrorCode, UserException } from './user.exception.js';
 import { UserRepository, UserSearch } from './user.repository.js';
@@ -31,6 +32,7 @@ export class AdminUserService {
     private readonly users: UserRepository,
     private readonly ledger: LedgerService,
     private readonly events: EventEmitter2,
+    private readonly passwords: PasswordService,
   ) {}
 
   async search(
@@ -44,9 +46,15 @@ export class AdminUserService {
     return AdminUserDto.from(await this.mustFind(id));
   }
 
-  /** Changes level, group, quota, limits or the enable flag. */
+  /**
+   * Changes level, group, quota, limits, the enable flag or the password (a reset: the user's
+   * earlier tokens stop working, as after their own change; disabling does the same).
+   */
   async update(id: number, dto: AdminUserUpdateDto): Promise<AdminUserDto> {
     const values: Partial<User> = {
+      ...(dto.password !== undefined && {
+        pass: await this.passwords.hash(dto.password),
+      }),
       ...(dto.enable !== undefined && { enable: dto.enable }),
       ...(dto.class !== undefined && { classLevel: dto.class }),
       ...(dto.class_expire !== undefined && {

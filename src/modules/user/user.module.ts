@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PasswordService } from '../auth/password.service.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { AdminUserController } from './admin-user.controller.js';
 import { AdminUserService } from './admin-user.service.js';
@@ -27,8 +28,12 @@ import { UserService } from './user.service.js';
     UserTrafficGuardService,
     UserDeletionService,
     TrafficSnapshotStore,
+    // Provided here, not in AuthModule (which imports this one): the operator's password reset
+    // hashes with it too.
+    PasswordService,
   ],
   exports: [
+    PasswordService,
     UserService,
     UserRepository,
     UserMaintenanceService,

@@ -36,9 +36,6 @@ const SORT_COLUMNS: Record<string, keyof User> = {
   t: 't',
 };
 
-/** The lowest Shadowsocks port handed out, as in the legacy panel. */
-const FIRST_PORT = 10_000;
-
 /**
  * SQL for the `user` table row by row: auth, the account views and the operator's user routes.
  * The maintenance jobs' set-based SQL is UserMaintenanceRepository's.
@@ -55,21 +52,60 @@ export class UserRepository {
     return this.repo(manager).findOne({ where: { id } });
   }
 
-  /** The few columns a JWT check needs; null once the user is deleted. */
+  /**
+   * The few columns a JWT check needs (the hash: a token carries a stamp of it, so a password
+   * change revokes the user's tokens); null once the user is deleted.
+   */
   findAuthIdentity(
     id: number,
-  ): Promise<Pick<User, 'id' | 'email' | 'isAdmin'> | null> {
+  ): Promise<Pick<
+    User,
+    'id' | 'email' | 'isAdmin' | 'enable' | 'pass'
+  > | null> {
     return this.repo().findOne({
       where: { id },
-      select: { id: true, email: true, isAdmin: true },
+      select: {
+        id: true,
+        email: true,
+        isAdmin: true,
+        enable: true,
+        pass: true,
+      },
     });
   }
 
-  findLoginByEmail(email: string): Promise<Pick<User, 'id' | 'pass'> | null> {
+  findLoginByEmail(
+    email: string,
+  ): Promise<Pick<User, 'id' | 'pass' | 'enable'> | null> {
     return this.repo().findOne({
       where: { email },
-      select: { id: true, pass: true },
+      select: { id: true, pass: true, enable: true },
     });
+  }
+
+  findLoginById(
+    id: number,
+  ): Promise<Pick<User, 'id' | 'pass' | 'enable'> | null> {
+    return this.repo().findOne({
+      where: { id },
+      select: { id: true, pass: true, enable: true },
+    });
+  }
+
+  /**
+   * Replaces the hash only if it is still `expected` (a compare-and-set: of two concurrent
+   * changes one wins, the other is told). Returns whether it did.
+   */
+  async replacePassword(
+    id: number,
+    expected: string,
+    hash: string,
+  ): Promise<boolean> {
+    const result = await this.repo().update(
+      { id, pass: expected },
+      { pass: hash },
+    );
+    return (result.affected ?? 0) > 0;
   }
 
   findIdByInviteCode(
@@ -86,13 +122,38 @@ export class UserRepository {
     return (await this.repo(manager).count({ where: { email } })) > 0;
   }
 
-  /** Next free Shadowsocks port (legacy rule: highest + 1); a UNIQUE index settles races. */
-  async nextPort(manager?: EntityManager): Promise<number> {
-    const row = await this.repo(manager)
+  /**
+   * A free Shadowsocks port in [min, max], or null when every one is taken. The legacy rule
+   * (highest in the range + 1) while it fits, then the lowest gap (ports of deleted accounts);
+   * ports outside the range (adopted rows past 65535) are ignored. Races between registrations
+   * are settled by the UNIQUE index on `port` (the caller retries with a fresh read); an adopted
+   * database without it (duplicates kept, a plain index) can race.
+   */
+  async nextPort(
+    range: { min: number; max: number },
+    manager?: EntityManager,
+  ): Promise<number | null> {
+    const top = await this.repo(manager)
       .createQueryBuilder('u')
       .select('MAX(u.port)', 'max')
+      .where('u.port BETWEEN :min AND :max', range)
       .getRawOne<{ max: number | string | null }>();
-    return Math.max(FIRST_PORT, Number(row?.max ?? 0) + 1);
+    if (top?.max === null || top?.max === undefined) return range.min;
+    if (Number(top.max) < range.max) return Number(top.max) + 1;
+    if (!(await this.repo(manager).exists({ where: { port: range.min } })))
+      return range.min;
+    // The first taken port in the range whose successor is free (index lookups on `port`).
+    const gap = await this.repo(manager)
+      .createQueryBuilder('u')
+      .select('MIN(u.port) + 1', 'port')
+      .where('u.port >= :min AND u.port < :max', range)
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM ${this.dataSource.driver.escape('user')} v WHERE v.port = u.port + 1)`,
+      )
+      .getRawOne<{ port: number | string | null }>();
+    return gap?.port === null || gap?.port === undefined
+      ? null
+      : Number(gap.port);
   }
 
   /**

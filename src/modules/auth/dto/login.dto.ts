@@ -1,11 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { normaliseEmail } from './email.transform.js';
 import { FitsBcrypt } from './password-bytes.validator.js';
 
 export class LoginDto {
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toLowerCase() : value,
-  )
+  @Transform(normaliseEmail)
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(64)
   email: string;

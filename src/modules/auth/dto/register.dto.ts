@@ -8,13 +8,11 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { normaliseEmail } from './email.transform.js';
 import { FitsBcrypt } from './password-bytes.validator.js';
 
-const trimLower = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
-
 export class RegisterDto {
-  @Transform(trimLower)
+  @Transform(normaliseEmail)
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(64)
   email: string;

@@ -14,6 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { User } from '../../../database/entities/index.js';
+import { FitsBcrypt } from '../../auth/dto/password-bytes.validator.js';
 import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto.js';
 
 export const USER_SORTS = [
@@ -96,6 +97,14 @@ export class AdminUserUpdateDto {
   @Min(0)
   @Max(10_000)
   node_connector?: number;
+
+  /** A password reset: the user's existing tokens stop working. */
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'password must be at least 8 characters' })
+  @MaxLength(128)
+  @FitsBcrypt()
+  password?: string;
 }
 
 export class AdminBalanceAdjustDto {
