@@ -42,6 +42,7 @@ const config = {
   //   src/modules/node-api/node-sql.ts:114-181, src/modules/node/node-sql.ts:15-44
   mutate: [
     'src/modules/ledger/**/*.ts',
+    '!src/modules/ledger/**/*.spec.ts',
     'src/modules/payment/payment-credit.service.ts',
   ],
   // Mutants in code that runs at import time (constants, class fields) would each need the
