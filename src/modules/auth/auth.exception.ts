@@ -2,7 +2,6 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../../common/errors/domain.exception.js';
 
 export enum AuthErrorCode {
-  ACCOUNT_DISABLED = 'ACCOUNT_DISABLED',
   CURRENT_PASSWORD_INCORRECT = 'CURRENT_PASSWORD_INCORRECT',
   PASSWORD_CHANGED_CONCURRENTLY = 'PASSWORD_CHANGED_CONCURRENTLY',
   PORT_RANGE_FULL = 'PORT_RANGE_FULL',
@@ -14,7 +13,6 @@ export enum AuthErrorCode {
 }
 
 const STATUS: Record<AuthErrorCode, HttpStatus> = {
-  ACCOUNT_DISABLED: HttpStatus.FORBIDDEN,
   // 403, not 401: a 401 would make clients sign the (still valid) session out.
   CURRENT_PASSWORD_INCORRECT: HttpStatus.FORBIDDEN,
   PASSWORD_CHANGED_CONCURRENTLY: HttpStatus.CONFLICT,

@@ -121,8 +121,8 @@ export class AuthService {
   }
 
   /**
-   * Same answer whether the email is unknown or the password wrong; a disabled account is told
-   * so only after the right password (its token would be refused anyway).
+   * Same answer whether the email is unknown or the password wrong. A suspended account
+   * (`enable = 0`) signs in too: it sees why (`warming`), tops up and buys; nodes do not serve it.
    */
   async login(email: string, password: string): Promise<TokenDto> {
     const user = await this.users.findLoginByEmail(email);
@@ -133,7 +133,6 @@ export class AuthService {
         'Email or password is incorrect',
       );
     }
-    if (user.enable !== 1) throw accountDisabled();
     return this.tokens.issue(user);
   }
 
@@ -157,14 +156,13 @@ export class AuthService {
         AuthErrorCode.CURRENT_PASSWORD_INCORRECT,
         'current_password is incorrect',
       );
-    if (user.enable !== 1) throw accountDisabled();
     const pass = await this.passwords.hash(next);
     if (!(await this.users.replacePassword(user.id, user.pass, pass)))
       throw new AuthException(
         AuthErrorCode.PASSWORD_CHANGED_CONCURRENTLY,
         'The password was changed meanwhile; sign in again',
       );
-    return this.tokens.issue({ id: user.id, pass });
+    return this.tokens.issue({ id: user.id, pass, enable: user.enable });
   }
 
   private emailTaken(): AuthException {
@@ -173,11 +171,4 @@ export class AuthService {
       'This email is already registered',
     );
   }
-}
-
-function accountDisabled(): AuthException {
-  return new AuthException(
-    AuthErrorCode.ACCOUNT_DISABLED,
-    'This account is disabled',
-  );
 }

@@ -9,8 +9,8 @@ import { AuthTokenClaims, AuthTokenService } from './auth-token.service.js';
 
 /**
  * Verifies the bearer token (signature, issuer, audience, expiry), then the user as stored now:
- * a deleted or disabled user's token dies, and so does every token issued before the user's
- * last password change (AuthTokenService.stillValid); a token without `exp` is refused.
+ * a deleted user's token dies, and so does every token issued before the user's last password
+ * change or suspension (AuthTokenService.stillValid); a token without `exp` is refused.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -34,8 +34,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const id = Number(payload.sub);
     if (!Number.isSafeInteger(id) || id <= 0) return false;
     const user = await this.users.findAuthIdentity(id);
-    if (!user || user.enable !== 1) return false;
-    if (!this.tokens.stillValid(payload, user.pass)) return false;
+    if (!user) return false;
+    if (!this.tokens.stillValid(payload, user)) return false;
     return { id: user.id, email: user.email, isAdmin: Boolean(user.isAdmin) };
   }
 }
