@@ -267,11 +267,15 @@ export function seedDates(now = new Date()) {
  * enabled user with 100 GB and a unique port/passwd/uuid, overridden per user by `vary(i)`
  * (column → value).
  */
+/** Every seeded user's stored password hash (bench JWTs are stamped with it). */
+export const BENCH_PASS_HASH =
+  '$2b$10$benchbenchbenchbenchbenchbenchbenchbenchbenchbenchben';
+
 export async function insertUsers(db, first, last, dates, vary) {
   const base = (i) => ({
     user_name: `user${i}`,
     email: `user${i}@bench.local`,
-    pass: '$2b$10$benchbenchbenchbenchbenchbenchbenchbenchbenchbenchben',
+    pass: BENCH_PASS_HASH,
     passwd: `pw${(i * 7919).toString(36)}`,
     uuid: randomUUID(),
     port: 10_000 + i,

@@ -31,6 +31,7 @@ import {
   DATABASE_URL,
   dbName,
   dropDatabase,
+  BENCH_PASS_HASH,
   insertUsers,
   log,
   machineNote,
@@ -44,6 +45,7 @@ import {
   startServer,
 } from './bench-kit.mjs';
 import { epaySign } from './.build/modules/payment/gateways/epay-sign.js';
+import { accountStamp } from './.build/modules/auth/auth-token.service.js';
 import { writeMoneyResults } from './money-results.mjs';
 
 requireMysql('bench:money');
@@ -373,12 +375,23 @@ async function main() {
     TARGETS.map((t) => [
       t,
       Array.from({ length: BUYERS }, (_, i) =>
-        jwt.sign({ sub: String(buyersFrom(t) + i) }, env.JWT_SECRET, {
-          issuer: 'panel',
-          audience: 'panel-users',
-          expiresIn: 86_400,
-          jwtid: randomUUID(),
-        }),
+        jwt.sign(
+          {
+            sub: String(buyersFrom(t) + i),
+            // The app's token stamp (password hash + service state) for a seeded, enabled user.
+            pws: accountStamp(env.JWT_SECRET, {
+              pass: BENCH_PASS_HASH,
+              enable: 1,
+            }),
+          },
+          env.JWT_SECRET,
+          {
+            issuer: 'panel',
+            audience: 'panel-users',
+            expiresIn: 86_400,
+            jwtid: randomUUID(),
+          },
+        ),
       ),
     ]),
   );

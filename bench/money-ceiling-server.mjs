@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
+import { accountStamp } from './.build/modules/auth/auth-token.service.js';
 import { ceilingPool, CEILING_REDIS_PREFIX } from './bench-kit.mjs';
 import { centsToNumber, formatCents, toCents } from './.build/common/money.js';
 import {
@@ -319,7 +320,7 @@ const unauthorized = (res) =>
     '{"ret":0,"msg":"Missing or invalid bearer token","code":"UNAUTHORIZED"}',
   );
 
-/** JwtStrategy: the token, then its user must still exist. */
+/** JwtStrategy: the token, then its user must still exist and match the token's stamp. */
 async function authenticate(req) {
   const header = req.headers.authorization ?? '';
   if (!header.startsWith('Bearer ')) return null;
@@ -332,10 +333,15 @@ async function authenticate(req) {
   const id = Number(payload.sub);
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const [[user]] = await pool.query(
-    'SELECT `id`, `email`, `is_admin` FROM `user` WHERE `id` = ? LIMIT 1',
+    'SELECT `id`, `email`, `is_admin`, `enable`, `pass` FROM `user` WHERE `id` = ? LIMIT 1',
     [id],
   );
-  return user ?? null;
+  if (!user || typeof payload.exp !== 'number') return null;
+  const want = accountStamp(JWT_SECRET, {
+    pass: user.pass,
+    enable: user.enable,
+  });
+  return payload.pws === want ? user : null;
 }
 
 function toIso(d) {

@@ -19,6 +19,15 @@ export interface StampedAccount {
   enable: number;
 }
 
+/** The `pws` claim: an HMAC under the JWT secret of the password hash and the service state. */
+export function accountStamp(secret: string, account: StampedAccount): string {
+  const served = account.enable === 1 ? 'served' : 'suspended';
+  return createHmac('sha256', secret)
+    .update(`password:${account.pass}:${served}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
 /**
  * User tokens: issued with a stamp of the user's current password hash and service state, so
  * changing the password (here, by an operator, or by an adopted SSPanel behind our back) or
@@ -63,10 +72,6 @@ export class AuthTokenService {
   }
 
   private accountStamp(account: StampedAccount): string {
-    const served = account.enable === 1 ? 'served' : 'suspended';
-    return createHmac('sha256', this.config.jwtSecret)
-      .update(`password:${account.pass}:${served}`)
-      .digest('base64url')
-      .slice(0, 22);
+    return accountStamp(this.config.jwtSecret, account);
   }
 }
