@@ -68,7 +68,8 @@ describe('UniProxy rules', () => {
     ['v2ray', 'vmess'],
     ['V2ray', 'vmess'],
     ['vless', 'vless'],
-    ['hysteria', 'hysteria2'],
+    // Every V2bX decodes `hysteria` as v1 (api/panel/node.go HysteriaNode).
+    ['hysteria', 'hysteria'],
     ['hysteria2', 'hysteria2'],
     ['tuic', 'tuic'],
     ['anytls', 'anytls'],

@@ -1,5 +1,7 @@
 import type {
+  AnyTlsNode,
   Hysteria2Node,
+  HysteriaNode,
   NodeProtocol,
   NodeRoute,
   RealitySecurity,
@@ -72,8 +74,12 @@ function bodyOf(node: NodeProtocol): UniProxyConfig | Refused {
       return shadowsocks2022(node);
     case 'hysteria2':
       return hysteria2(node);
+    case 'hysteria':
+      return hysteria(node);
     case 'tuic':
       return tuic(node);
+    case 'anytls':
+      return anytls(node);
     case 'shadowsocks':
       // UniProxy agents run one cipher per node with the uuid as every user's password; a
       // plain SSPanel Shadowsocks node gives each user their own passwd and method.
@@ -144,6 +150,36 @@ function hysteria2(node: Hysteria2Node): UniProxyConfig {
     ...(node.obfs
       ? { obfs: node.obfs.type, 'obfs-password': node.obfs.password }
       : {}),
+  };
+}
+
+/**
+ * Hysteria v1 as V2bX's `HysteriaNode` decodes it (node_type `hysteria`): bandwidth ints and
+ * `obfs` = the XPlus password (a string, omitted when none: V2bX reads "" as no obfuscation).
+ * `version: 1` is Xboard's marker, for agents that read it.
+ */
+function hysteria(node: HysteriaNode): UniProxyConfig {
+  return {
+    server_port: node.listenPort,
+    host: node.address,
+    server_name: node.tls.serverName ?? node.address,
+    version: 1,
+    up_mbps: Math.round(node.upMbps),
+    down_mbps: Math.round(node.downMbps),
+    ...(node.obfsPassword ? { obfs: node.obfsPassword } : {}),
+  };
+}
+
+/**
+ * AnyTLS as V2bX's `AnyTlsNode` decodes it: the common fields and `padding_scheme` as a list of
+ * strings (`omitempty` there; omitted here when unset, so the agent keeps its default).
+ */
+function anytls(node: AnyTlsNode): UniProxyConfig {
+  return {
+    server_port: node.listenPort,
+    host: node.address,
+    server_name: node.tls.serverName ?? node.address,
+    ...(node.paddingScheme ? { padding_scheme: node.paddingScheme } : {}),
   };
 }
 

@@ -7,14 +7,18 @@ export type UniProxyNodeType =
   | 'trojan'
   | 'shadowsocks'
   | 'hysteria2'
+  | 'hysteria'
   | 'tuic'
   | 'anytls';
 
 /**
  * Spellings → the normalised type. XrayR lower-cases its NodeType (`v2ray` for VMess, `vless`
- * when EnableVless); V2bX sends `vmess`/`vless`/…, `hysteria2` (wyx2685 fork), `tuic`, `anytls`;
- * V2Board itself rewrites `v2ray` → vmess and (wyx2685/v2board, Xboard) `hysteria2` → hysteria
- * v2. Panel has Hysteria v2 only, so `hysteria` means v2 as well.
+ * when EnableVless); V2bX sends `vmess`/`vless`/…, `hysteria`, `hysteria2` (wyx2685 fork),
+ * `tuic`, `anytls`. V2Board rewrites `v2ray` → vmess and keeps both Hysteria versions in one
+ * table told apart by `version`, but every V2bX (InazumaV and wyx2685, api/panel/node.go)
+ * decodes node_type `hysteria` into its v1 struct and runs a v1 inbound: so `hysteria` is
+ * Hysteria v1 here and `hysteria2` v2, and a v2 node asked for as `hysteria` is refused rather
+ * than served to an agent that would listen with the wrong protocol.
  */
 const ALIASES: Record<string, UniProxyNodeType> = {
   v2ray: 'vmess',
@@ -22,13 +26,13 @@ const ALIASES: Record<string, UniProxyNodeType> = {
   vless: 'vless',
   trojan: 'trojan',
   shadowsocks: 'shadowsocks',
-  hysteria: 'hysteria2',
+  hysteria: 'hysteria',
   hysteria2: 'hysteria2',
   tuic: 'tuic',
   anytls: 'anytls',
 };
 
-/** Which node protocols (of the node protocol model) each type serves. AnyTLS: none yet. */
+/** Which node protocols (of the node protocol model) each type serves. */
 const PROTOCOLS: Record<UniProxyNodeType, readonly ProtocolName[]> = {
   vmess: ['vmess'],
   vless: ['vless'],
@@ -36,8 +40,9 @@ const PROTOCOLS: Record<UniProxyNodeType, readonly ProtocolName[]> = {
   // V2Board's shadowsocks type covers the 2022 ciphers (with server_key).
   shadowsocks: ['shadowsocks2022', 'shadowsocks'],
   hysteria2: ['hysteria2'],
+  hysteria: ['hysteria'],
   tuic: ['tuic'],
-  anytls: [],
+  anytls: ['anytls'],
 };
 
 /** The normalised type, or null for a spelling no agent sends. */
@@ -50,4 +55,10 @@ export function typeServes(
   protocol: ProtocolName,
 ): boolean {
   return PROTOCOLS[type].includes(protocol);
+}
+
+/** The node_type an agent must run for a protocol (for the mismatch message). */
+export function nodeTypeFor(protocol: ProtocolName): UniProxyNodeType | null {
+  const types = Object.keys(PROTOCOLS) as UniProxyNodeType[];
+  return types.find((type) => PROTOCOLS[type].includes(protocol)) ?? null;
 }

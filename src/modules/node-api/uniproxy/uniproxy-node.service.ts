@@ -6,7 +6,7 @@ import {
 import { NodeRepository } from '../../node/node.repository.js';
 import { UniProxyErrorCode, UniProxyException } from './uniproxy.exception.js';
 import type { UniProxyCaller } from './uniproxy-request.js';
-import { typeServes } from './uniproxy-node-type.js';
+import { nodeTypeFor, typeServes } from './uniproxy-node-type.js';
 
 /** The calling node, checked against the type its agent runs. */
 export interface UniProxyNode {
@@ -34,11 +34,15 @@ export class UniProxyNodeService {
     const reading = readNodeProtocol(row);
     // A node whose settings do not read still reports traffic and gets its users (what its
     // agent served must be billed); only its config is refused.
-    if (reading.ok && !typeServes(caller.nodeType, reading.node.protocol))
+    if (reading.ok && !typeServes(caller.nodeType, reading.node.protocol)) {
+      const wanted = nodeTypeFor(reading.node.protocol);
       throw new UniProxyException(
         UniProxyErrorCode.NODE_TYPE_MISMATCH,
-        `Server ${caller.nodeId} is ${reading.node.protocol}, not ${caller.nodeType}`,
+        `Server ${caller.nodeId} is ${reading.node.protocol}, not ${caller.nodeType}${
+          wanted ? `: run the agent with node type ${wanted}` : ''
+        }`,
       );
+    }
     return { id: row.id, reading };
   }
 

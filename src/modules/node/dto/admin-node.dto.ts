@@ -18,9 +18,10 @@ import { PaginationQueryDto } from '../../../common/dto/pagination-query.dto.js'
 
 /**
  * `ss_node.sort` values the node protocol model serves: 0 Shadowsocks, 1 Shadowsocks 2022,
- * 2 TUIC v5, 11 VMess (VLESS with `enable_vless`), 13 VLESS, 14 Trojan, 15 Hysteria2.
+ * 2 TUIC v5, 11 VMess (VLESS with `enable_vless`), 13 VLESS, 14 Trojan, 15 Hysteria2 (Hysteria v1
+ * with `custom_config.version: 1`), 16 AnyTLS (Panel's own number).
  */
-export const NODE_SORTS = [0, 1, 2, 11, 13, 14, 15] as const;
+export const NODE_SORTS = [0, 1, 2, 11, 13, 14, 15, 16] as const;
 
 export class AdminNodeQueryDto extends PaginationQueryDto {}
 

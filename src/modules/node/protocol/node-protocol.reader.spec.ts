@@ -200,6 +200,107 @@ describe('readNodeProtocol (SSPanel-UIM form)', () => {
     });
   });
 
+  it('sort 15 with version 1 is Hysteria v1: XPlus password, bandwidth, alpn hysteria; the uuid authenticates', () => {
+    const node = read({
+      sort: 15,
+      customConfig: JSON.stringify({
+        version: '1',
+        offset_port_node: 8443,
+        up_mbps: '100',
+        down_mbps: 500,
+        obfs_password: 'xp',
+        sni: 'hy.example.com',
+      }),
+    });
+    expect(node).toEqual({
+      ...node,
+      protocol: 'hysteria',
+      port: 8443,
+      upMbps: 100,
+      downMbps: 500,
+      obfsPassword: 'xp',
+      tls: {
+        type: 'tls',
+        serverName: 'hy.example.com',
+        allowInsecure: false,
+        alpn: ['hysteria'],
+      },
+    });
+    expect(clientCredentials(node, USER).password).toBe(UUID);
+    // version 2 (or none) stays Hysteria 2.
+    expect(
+      read({ sort: 15, customConfig: '{"version":2,"up_mbps":1}' }).protocol,
+    ).toBe('hysteria2');
+  });
+
+  it('Hysteria v1 refuses what its peers refuse: no or fractional bandwidth, salamander, port hopping, a third version', () => {
+    expect(
+      problems({ sort: 15, customConfig: '{"version":1,"up_mbps":10}' }),
+    ).toEqual({
+      'custom_config.down_mbps': expect.stringMatching(/down_mbps/),
+    });
+    expect(
+      problems({
+        sort: 15,
+        customConfig: JSON.stringify({
+          version: 1,
+          up_mbps: 10.5,
+          down_mbps: 0,
+          obfs: 'salamander',
+          obfs_password: 'x',
+          ports: '20000-30000',
+        }),
+      }),
+    ).toEqual({
+      'custom_config.up_mbps': expect.any(String),
+      'custom_config.down_mbps': expect.any(String),
+      'custom_config.obfs': expect.stringMatching(/salamander is Hysteria 2/),
+      'custom_config.ports': expect.stringMatching(/Hysteria 2 only/),
+    });
+    expect(
+      problems({
+        sort: 15,
+        customConfig: '{"version":1,"obfs":"xplus","up_mbps":1,"down_mbps":1}',
+      }),
+    ).toEqual({ 'custom_config.obfs_password': expect.any(String) });
+    expect(problems({ sort: 15, customConfig: '{"version":3}' })).toEqual({
+      'custom_config.version': expect.stringMatching(/1 .* or 2/),
+    });
+  });
+
+  it('sort 16 is AnyTLS: TLS and the padding scheme as lines (a list or one text)', () => {
+    const scheme = ['stop=8', '0=30-30', '2=400-500,c,500-1000'];
+    const listed = read({
+      sort: 16,
+      server: 'at.example.com',
+      customConfig: JSON.stringify({
+        padding_scheme: scheme,
+        allow_insecure: '1',
+      }),
+    });
+    expect(listed).toMatchObject({
+      protocol: 'anytls',
+      port: 443,
+      paddingScheme: scheme,
+      tls: { type: 'tls', serverName: 'at.example.com', allowInsecure: true },
+    });
+    expect(
+      read({
+        sort: 16,
+        customConfig: JSON.stringify({ padding_scheme: scheme.join('\n') }),
+      }),
+    ).toMatchObject({ paddingScheme: scheme });
+    expect(read({ sort: 16 })).not.toHaveProperty('paddingScheme');
+    expect(clientCredentials(listed, USER).password).toBe(UUID);
+    for (const bad of [['stop=8', 7], 'not a scheme', { stop: 8 }])
+      expect(
+        problems({
+          sort: 16,
+          customConfig: JSON.stringify({ padding_scheme: bad }),
+        }),
+      ).toEqual({ 'custom_config.padding_scheme': expect.any(String) });
+  });
+
   it('sort 2 TUIC v5 defaults', () => {
     expect(
       read({ sort: 2, server: 'tuic.example.com', customConfig: {} }),

@@ -39,7 +39,8 @@ const DEFAULT_PORT = 443;
  * Reads one `ss_node` row into the node protocol model, as adopted databases hold it:
  * SSPanel-UIM's `sort` + `server` + `custom_config` (0 Shadowsocks with the user's own
  * port/method/password, 1 Shadowsocks 2022, 2 TUIC v5, 11 VMess — VLESS with `enable_vless` —,
- * 13 VLESS, 14 Trojan, 15 Hysteria2) and the seed origin's query string in `server`.
+ * 13 VLESS, 14 Trojan, 15 Hysteria2 — Hysteria v1 with `version: 1` —), Panel's 16 AnyTLS, and
+ * the seed origin's query string in `server`.
  * `custom_config` wins over settings carried in `server`. Every problem is reported at once.
  */
 export function readNodeProtocol(source: NodeSource): NodeReading {
@@ -135,7 +136,11 @@ function readBySort(
     case NodeSort.trojan:
       return readTrojan(f, base());
     case NodeSort.hysteria2:
-      return readHysteria2(f, base(), address);
+      return readHysteriaVersion(f) === 1
+        ? readHysteria(f, base(), address)
+        : readHysteria2(f, base(), address);
+    case NodeSort.anytls:
+      return readAnyTls(f, base(), address);
     default:
       return null;
   }
@@ -316,6 +321,98 @@ function readHysteria2(
     upMbps: f.number('up_mbps') ?? h.number('up_mbps') ?? 0,
     downMbps: f.number('down_mbps') ?? h.number('down_mbps') ?? 0,
     ...(ports ? { ports } : {}),
+  };
+}
+
+/** `custom_config.version` of a sort-15 node: 2 (the default) or 1, as V2Board marks Hysteria. */
+function readHysteriaVersion(f: ConfigFields): 1 | 2 {
+  if (!f.has('version')) return 2;
+  const version = Number(f.raw('version'));
+  if (version === 1 || version === 2) return version;
+  f.problem('version', 'version must be 1 (Hysteria) or 2 (Hysteria 2)');
+  return 2;
+}
+
+/**
+ * Hysteria v1: `up_mbps`/`down_mbps` required (Brutal on both ends), XPlus obfuscation from
+ * `obfs_password` (`obfs`, when given, must say `xplus`), ALPN `hysteria` unless set.
+ */
+function readHysteria(
+  f: ConfigFields,
+  base: NodeBase,
+  address: string,
+): NodeProtocol {
+  const obfsType = f.str('obfs');
+  if (obfsType && obfsType !== 'xplus') {
+    f.problem(
+      'obfs',
+      'Hysteria v1 obfs must be xplus or empty (salamander is Hysteria 2)',
+    );
+  }
+  const obfsPassword = f.str('obfs_password', 'obfs-password');
+  if (obfsType === 'xplus' && !obfsPassword) {
+    f.problem('obfs_password', 'xplus obfs needs obfs_password');
+  }
+  if (f.has('ports') || f.has('mport') || f.has('port_hopping')) {
+    f.problem('ports', 'port hopping is served for Hysteria 2 only');
+  }
+  const upMbps = f.number('up_mbps');
+  const downMbps = f.number('down_mbps');
+  for (const [key, value] of [
+    ['up_mbps', upMbps],
+    ['down_mbps', downMbps],
+  ] as const) {
+    if (!value || !Number.isInteger(value))
+      f.problem(
+        key,
+        `Hysteria v1 needs ${key} as a whole number of Mbps above 0`,
+      );
+  }
+  return {
+    ...base,
+    protocol: 'hysteria',
+    tls: readTls(f, address, ['hysteria']),
+    ...(obfsPassword ? { obfsPassword } : {}),
+    upMbps: upMbps ?? 0,
+    downMbps: downMbps ?? 0,
+  };
+}
+
+/** AnyTLS: TLS settings and `padding_scheme` (a list of lines, or one text with newlines). */
+function readAnyTls(
+  f: ConfigFields,
+  base: NodeBase,
+  address: string,
+): NodeProtocol {
+  const raw = f.raw('padding_scheme');
+  let paddingScheme: string[] | undefined;
+  if (typeof raw === 'string' && raw.trim() !== '') {
+    paddingScheme = raw
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean);
+  } else if (raw !== undefined && raw !== null && raw !== '') {
+    if (
+      Array.isArray(raw) &&
+      raw.every((line) => typeof line === 'string' && line.trim() !== '')
+    )
+      paddingScheme = (raw as string[]).map((line) => line.trim());
+    else
+      f.problem(
+        'padding_scheme',
+        'padding_scheme must be a list of non-empty strings',
+      );
+  }
+  if (paddingScheme?.some((line) => !/^\w+=[\dc,-]+$/.test(line)))
+    f.problem(
+      'padding_scheme',
+      'padding_scheme lines look like stop=8 or 2=400-500,c,500-1000 (key=ranges)',
+    );
+  return {
+    ...base,
+    protocol: 'anytls',
+    tls: readTls(f, address),
+    ...(paddingScheme?.length ? { paddingScheme } : {}),
   };
 }
 

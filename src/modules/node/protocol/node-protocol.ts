@@ -7,7 +7,12 @@
  * subscription formats must only read the public fields.
  */
 
-/** `ss_node.sort` values, as SSPanel-UIM and the seed origin number them. */
+/**
+ * `ss_node.sort` values, as SSPanel-UIM and the seed origin number them (0–15). Hysteria v1 is
+ * sort 15 with `custom_config.version: 1`, as V2Board keeps both versions in one `hysteria`
+ * type told apart by `version`. AnyTLS has no SSPanel number (no SSPanel fork serves it):
+ * 16 is Panel's own, for nodes created through the admin routes.
+ */
 export const NodeSort = {
   shadowsocks: 0,
   shadowsocks2022: 1,
@@ -16,6 +21,7 @@ export const NodeSort = {
   vless: 13,
   trojan: 14,
   hysteria2: 15,
+  anytls: 16,
 } as const;
 
 export type ProtocolName =
@@ -25,7 +31,9 @@ export type ProtocolName =
   | 'vless'
   | 'trojan'
   | 'hysteria2'
-  | 'tuic';
+  | 'hysteria'
+  | 'tuic'
+  | 'anytls';
 
 export const PROTOCOL_NAMES: readonly ProtocolName[] = [
   'shadowsocks',
@@ -34,7 +42,9 @@ export const PROTOCOL_NAMES: readonly ProtocolName[] = [
   'vless',
   'trojan',
   'hysteria2',
+  'hysteria',
   'tuic',
+  'anytls',
 ];
 
 export type Network = 'tcp' | 'ws' | 'grpc' | 'httpupgrade' | 'h2';
@@ -185,6 +195,29 @@ export interface Hysteria2Node extends NodeBase {
   ports?: string;
 }
 
+/**
+ * Hysteria v1 (sort 15, `version: 1`). Unlike v2 the bandwidth is mandatory (both ends run
+ * Brutal from it: sing-box and mihomo refuse a v1 peer without it), the only obfuscation is
+ * XPlus with a password, and the ALPN defaults to `hysteria` (sing-box's and mihomo's default).
+ */
+export interface HysteriaNode extends NodeBase {
+  protocol: 'hysteria';
+  tls: TlsSecurity;
+  /** XPlus obfuscation password; absent = none. */
+  obfsPassword?: string;
+  /** Mbps, > 0. */
+  upMbps: number;
+  downMbps: number;
+}
+
+/** AnyTLS (sort 16): TLS with the uuid as password, and the server's padding scheme. */
+export interface AnyTlsNode extends NodeBase {
+  protocol: 'anytls';
+  tls: TlsSecurity;
+  /** Lines of the padding scheme (`stop=8`, `0=30-30`, …); absent = the agent's default. */
+  paddingScheme?: string[];
+}
+
 export interface TuicNode extends NodeBase {
   protocol: 'tuic';
   tls: TlsSecurity;
@@ -200,7 +233,9 @@ export type NodeProtocol =
   | VlessNode
   | TrojanNode
   | Hysteria2Node
-  | TuicNode;
+  | HysteriaNode
+  | TuicNode
+  | AnyTlsNode;
 
 /** The `ss_node` columns the model is read from. */
 export interface NodeSource {

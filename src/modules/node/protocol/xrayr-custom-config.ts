@@ -47,7 +47,9 @@ export function xrayrCustomConfig(node: NodeProtocol): Record<string, unknown> {
         grpc: node.transport.network === 'grpc' ? '1' : '0',
       };
     case 'hysteria2':
+    case 'hysteria':
     case 'tuic':
+    case 'anytls':
       return {
         ...ports,
         ...securityKeys(node.tls),

@@ -1,5 +1,7 @@
 import type {
+  AnyTlsNode,
   Hysteria2Node,
+  HysteriaNode,
   RealitySecurity,
   Security,
   ShadowsocksNode,
@@ -45,8 +47,12 @@ export function clashProxy(
       return trojan(entry, node, common, meta);
     case 'hysteria2':
       return meta ? hysteria2(entry, node, common) : null;
+    case 'hysteria':
+      return meta ? hysteria(entry, node, common) : null;
     case 'tuic':
       return meta ? tuic(entry, node, common) : null;
+    case 'anytls':
+      return meta ? anytls(entry, node, common) : null;
     default:
       return null;
   }
@@ -294,6 +300,45 @@ function hysteria2(
   }
   if (node.upMbps > 0) proxy.up = `${node.upMbps} Mbps`;
   if (node.downMbps > 0) proxy.down = `${node.downMbps} Mbps`;
+  return proxy;
+}
+
+/** mihomo `type: hysteria` (v1): `up`/`down` are required, `auth-str` the plain password. */
+function hysteria(
+  entry: ProfileEntry,
+  node: HysteriaNode,
+  common: Common,
+): ClashProxy {
+  return {
+    ...common,
+    type: 'hysteria',
+    'auth-str': entry.credentials.password,
+    up: `${node.upMbps} Mbps`,
+    down: `${node.downMbps} Mbps`,
+    protocol: 'udp',
+    sni: node.tls.serverName ?? node.address,
+    'skip-cert-verify': node.tls.allowInsecure,
+    alpn: node.tls.alpn ?? ['hysteria'],
+    ...(node.obfsPassword ? { obfs: node.obfsPassword } : {}),
+  };
+}
+
+/** mihomo `type: anytls` (adapter/outbound/anytls.go). */
+function anytls(
+  entry: ProfileEntry,
+  node: AnyTlsNode,
+  common: Common,
+): ClashProxy {
+  const proxy: ClashProxy = {
+    ...common,
+    type: 'anytls',
+    password: entry.credentials.password,
+    sni: node.tls.serverName ?? node.address,
+    'skip-cert-verify': node.tls.allowInsecure,
+    udp: true,
+  };
+  if (node.tls.alpn?.length) proxy.alpn = node.tls.alpn;
+  if (node.tls.fingerprint) proxy['client-fingerprint'] = node.tls.fingerprint;
   return proxy;
 }
 

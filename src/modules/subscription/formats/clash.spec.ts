@@ -14,7 +14,7 @@ type Keys = { required: string[]; optional: string[] };
  * The keys each proxy type decodes, from the `proxy:"…"` struct tags: a tag without
  * `omitempty` is required (common/structure/structure.go answers "key '…' missing").
  * mihomo: MetaCubeX/mihomo@Alpha 05e8f13a (2025-02-28) adapter/outbound/{shadowsocks,vmess,
- * vless,trojan,hysteria2,tuic}.go, adapter/outbound/base.go (BasicOption), adapter/parser.go
+ * vless,trojan,hysteria,hysteria2,tuic,anytls}.go, adapter/outbound/base.go (BasicOption), adapter/parser.go
  * (`type`). Unknown keys are ignored silently, which is why the optional list is checked too:
  * a misspelt key would be a silent bug.
  */
@@ -120,6 +120,45 @@ const MIHOMO: Record<string, Keys> = {
       'ca-str',
       'cwnd',
       'udp-mtu',
+    ],
+  },
+  hysteria: {
+    required: ['type', 'name', 'server', 'up', 'down'],
+    optional: [
+      'port',
+      'ports',
+      'protocol',
+      'obfs-protocol',
+      'up-speed',
+      'down-speed',
+      'auth',
+      'auth-str',
+      'obfs',
+      'sni',
+      'skip-cert-verify',
+      'fingerprint',
+      'alpn',
+      'ca',
+      'ca-str',
+      'recv-window-conn',
+      'recv-window',
+      'disable-mtu-discovery',
+      'fast-open',
+      'hop-interval',
+    ],
+  },
+  anytls: {
+    required: ['type', 'name', 'server', 'port', 'password'],
+    optional: [
+      'alpn',
+      'sni',
+      'client-fingerprint',
+      'skip-cert-verify',
+      'fingerprint',
+      'udp',
+      'idle-session-check-interval',
+      'idle-session-timeout',
+      'min-idle-session',
     ],
   },
   tuic: {
@@ -303,7 +342,16 @@ describe('clash (mihomo / Clash Meta)', () => {
     expect(config.proxies.length).toBeGreaterThan(0);
     for (const proxy of config.proxies) checkProxy(proxy, MIHOMO);
     expect(new Set(config.proxies.map((p) => p.type))).toEqual(
-      new Set(['ss', 'vmess', 'vless', 'trojan', 'hysteria2', 'tuic']),
+      new Set([
+        'ss',
+        'vmess',
+        'vless',
+        'trojan',
+        'hysteria2',
+        'hysteria',
+        'tuic',
+        'anytls',
+      ]),
     );
   });
 
@@ -372,6 +420,30 @@ describe('clash (mihomo / Clash Meta)', () => {
       up: '50 Mbps',
       down: '200 Mbps',
       'skip-cert-verify': true,
+    });
+    expect(byName('HY1 01')).toEqual({
+      name: 'HY1 01',
+      type: 'hysteria',
+      server: 'hy1.example.com',
+      port: 443,
+      'auth-str': '3b8e4b5c-1c1f-4a55-9c6b-2f1f0d7c9a10',
+      up: '100 Mbps',
+      down: '500 Mbps',
+      protocol: 'udp',
+      sni: 'hy1.example.com',
+      'skip-cert-verify': false,
+      alpn: ['hysteria'],
+      obfs: 'xplus-secret',
+    });
+    expect(byName('AnyTLS 01')).toEqual({
+      name: 'AnyTLS 01',
+      type: 'anytls',
+      server: 'at.example.com',
+      port: 8443,
+      password: '3b8e4b5c-1c1f-4a55-9c6b-2f1f0d7c9a10',
+      sni: 'at.example.com',
+      'skip-cert-verify': false,
+      udp: true,
     });
     expect(byName('TUIC 01')).toMatchObject({
       type: 'tuic',
@@ -478,7 +550,7 @@ describe('clash (legacy, non-Meta)', () => {
     );
   });
 
-  it('leaves out vless, hysteria2, tuic, ss2022, httpupgrade and unknown ciphers', () => {
+  it('leaves out vless, hysteria (both versions), tuic, anytls, ss2022, httpupgrade and unknown ciphers', () => {
     const left = names(rendered(allEntries(), false));
     for (const gone of [
       'SG Reality',
@@ -487,6 +559,8 @@ describe('clash (legacy, non-Meta)', () => {
       'VLESS gRPC',
       'HY2 01',
       'HY2 hop',
+      'HY1 01',
+      'AnyTLS 01',
       'TUIC 01',
       'JP SS2022',
       'SS2022 256',

@@ -1,5 +1,7 @@
 import type {
+  AnyTlsNode,
   Hysteria2Node,
+  HysteriaNode,
   Security,
   ShadowsocksNode,
   TlsSecurity,
@@ -49,8 +51,12 @@ export function singboxOutbound(
     }
     case 'hysteria2':
       return hysteria2(entry, node, server);
+    case 'hysteria':
+      return hysteria(entry, node, server);
     case 'tuic':
       return tuic(entry, node, server);
+    case 'anytls':
+      return anytls(entry, node, server);
     default:
       return null;
   }
@@ -184,6 +190,40 @@ function serverPorts(ports: string): string[] {
     const [from, to] = part.split('-');
     return `${from}:${to ?? from}`;
   });
+}
+
+/** The v1 `hysteria` outbound: bandwidth required, `auth_str` the password, `obfs` XPlus. */
+function hysteria(
+  entry: ProfileEntry,
+  node: HysteriaNode,
+  server: Server,
+): SingboxOutbound {
+  return {
+    type: 'hysteria',
+    ...server,
+    up_mbps: node.upMbps,
+    down_mbps: node.downMbps,
+    auth_str: entry.credentials.password,
+    ...(node.obfsPassword ? { obfs: node.obfsPassword } : {}),
+    tls: tlsBlock(
+      { ...node.tls, alpn: node.tls.alpn ?? ['hysteria'] },
+      node.address,
+    ),
+  };
+}
+
+/** The `anytls` outbound (sing-box 1.12+): password and TLS. */
+function anytls(
+  entry: ProfileEntry,
+  node: AnyTlsNode,
+  server: Server,
+): SingboxOutbound {
+  return {
+    type: 'anytls',
+    ...server,
+    password: entry.credentials.password,
+    tls: tlsBlock(node.tls, node.address),
+  };
 }
 
 function tuic(

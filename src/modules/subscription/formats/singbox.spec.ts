@@ -10,7 +10,7 @@ import { renderSingbox } from './singbox.js';
 
 /**
  * JSON schemas per outbound type, from the json tags of SagerNet/sing-box@7df171ff
- * (2026-03-11) option/{shadowsocks,vmess,vless,trojan,hysteria2,tuic,group,direct,outbound,
+ * (2026-03-11) option/{shadowsocks,vmess,vless,trojan,hysteria,hysteria2,tuic,anytls,group,direct,outbound,
  * tls,v2ray_transport,simple,inbound,route,options}.go. A tag without `omitempty` is required
  * here; `additionalProperties: false` catches a misspelt key, which sing-box would reject
  * ("json: unknown field").
@@ -198,6 +198,39 @@ const OUTBOUNDS: Record<string, SchemaObject> = {
       brutal_debug: bool,
     },
   ),
+  hysteria: object(
+    {
+      type: { const: 'hysteria' },
+      ...server,
+      // Required in practice: sing-box refuses a v1 outbound without bandwidth.
+      up_mbps: { type: 'integer', minimum: 1 },
+      down_mbps: { type: 'integer', minimum: 1 },
+      tls,
+    },
+    {
+      ...DIAL,
+      ...network,
+      server_ports: strList,
+      hop_interval: duration,
+      up: str,
+      down: str,
+      obfs: str,
+      auth: str,
+      auth_str: str,
+      recv_window_conn: { type: 'integer' },
+      recv_window: { type: 'integer' },
+      disable_mtu_discovery: bool,
+    },
+  ),
+  anytls: object(
+    { type: { const: 'anytls' }, ...server, password: str, tls },
+    {
+      ...DIAL,
+      idle_session_check_interval: duration,
+      idle_session_timeout: duration,
+      min_idle_session: { type: 'integer', minimum: 0 },
+    },
+  ),
   tuic: object(
     { type: { const: 'tuic' }, ...server, uuid: str, tls },
     {
@@ -330,7 +363,9 @@ describe('singbox', () => {
         'vless',
         'trojan',
         'hysteria2',
+        'hysteria',
         'tuic',
+        'anytls',
         'direct',
       ]),
     );
@@ -447,6 +482,30 @@ describe('singbox', () => {
       server_ports: ['20000:30000', '40000:40000'],
       up_mbps: 50,
       down_mbps: 200,
+    });
+    expect(byTag(config, 'HY1 01')).toEqual({
+      type: 'hysteria',
+      tag: 'HY1 01',
+      server: 'hy1.example.com',
+      server_port: 443,
+      up_mbps: 100,
+      down_mbps: 500,
+      auth_str: '3b8e4b5c-1c1f-4a55-9c6b-2f1f0d7c9a10',
+      obfs: 'xplus-secret',
+      tls: {
+        enabled: true,
+        server_name: 'hy1.example.com',
+        insecure: false,
+        alpn: ['hysteria'],
+      },
+    });
+    expect(byTag(config, 'AnyTLS 01')).toEqual({
+      type: 'anytls',
+      tag: 'AnyTLS 01',
+      server: 'at.example.com',
+      server_port: 8443,
+      password: '3b8e4b5c-1c1f-4a55-9c6b-2f1f0d7c9a10',
+      tls: { enabled: true, server_name: 'at.example.com', insecure: false },
     });
     expect(byTag(config, 'TUIC 01')).toMatchObject({
       congestion_control: 'bbr',

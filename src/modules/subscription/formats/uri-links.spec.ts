@@ -89,6 +89,28 @@ describe('share URIs from the node protocol model (research vectors)', () => {
 });
 
 describe('share URIs beyond the vectors', () => {
+  it('Hysteria v1: its own scheme, auth in the query, peer, bandwidth, alpn hysteria, XPlus', () => {
+    const uri = link(EXTRA_ROWS.hysteriaV1);
+    expect(uri).toBe(
+      `hysteria://hy1.example.com:443?protocol=udp&auth=${UUID}&peer=hy1.example.com&insecure=0&upmbps=100&downmbps=500&alpn=hysteria&obfs=xplus&obfsParam=xplus-secret#HY1%2001`,
+    );
+    expect(linkFields(uri)).toMatchObject({
+      scheme: 'hysteria',
+      username: '',
+      host: 'hy1.example.com',
+      port: '443',
+      name: 'HY1 01',
+    });
+  });
+
+  it("AnyTLS: Xboard's anytls://<uuid>@host:port?sni&insecure", () => {
+    expect(linkFields(link(EXTRA_ROWS.anytls))).toEqual(
+      linkFields(
+        `anytls://${UUID}@at.example.com:8443?sni=at.example.com&insecure=0#AnyTLS%2001`,
+      ),
+    );
+  });
+
   it('IPv6 goes in brackets; per-user-port Shadowsocks uses the user port and method', () => {
     const uri = link(EXTRA_ROWS.ssPerUserPortV6);
     expect(uri).toContain('@[2001:db8::1]:10007#');

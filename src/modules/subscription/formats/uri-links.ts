@@ -1,6 +1,8 @@
 import {
+  type AnyTlsNode,
   hostForUri,
   type Hysteria2Node,
+  type HysteriaNode,
   type RealitySecurity,
   type Security,
   type ShadowsocksNode,
@@ -35,8 +37,12 @@ export function uriLink(entry: ProfileEntry): string | null {
       return trojanLink(entry, node);
     case 'hysteria2':
       return hysteria2Link(entry, node);
+    case 'hysteria':
+      return hysteriaLink(entry, node);
     case 'tuic':
       return tuicLink(entry, node);
+    case 'anytls':
+      return anytlsLink(entry, node);
     default:
       return null;
   }
@@ -216,6 +222,41 @@ function hysteria2Link(entry: ProfileEntry, node: Hysteria2Node): string {
   if (node.ports) query.push(['mport', node.ports]);
   const auth = encodeURIComponent(entry.credentials.password);
   return withQuery(`hysteria2://${auth}@${endpoint(entry)}`, query, entry.name);
+}
+
+/**
+ * Hysteria v1's own URI scheme (apernet/hysteria v1 docs, as NekoBox/SagerNet parse it): no
+ * userinfo, `auth` in the query, `peer` the SNI, bandwidth as `upmbps`/`downmbps`, XPlus as
+ * `obfs=xplus&obfsParam=<password>`.
+ */
+function hysteriaLink(entry: ProfileEntry, node: HysteriaNode): string {
+  const query: Query = [
+    ['protocol', 'udp'],
+    ['auth', entry.credentials.password],
+    ['peer', node.tls.serverName ?? node.address],
+    ['insecure', node.tls.allowInsecure ? '1' : '0'],
+    ['upmbps', String(node.upMbps)],
+    ['downmbps', String(node.downMbps)],
+    ['alpn', (node.tls.alpn ?? ['hysteria']).join(',')],
+  ];
+  if (node.obfsPassword) {
+    query.push(['obfs', 'xplus'], ['obfsParam', node.obfsPassword]);
+  }
+  return withQuery(`hysteria://${endpoint(entry)}`, query, entry.name);
+}
+
+/** Xboard's AnyTLS link: the uuid as password, `sni` and `insecure`. */
+function anytlsLink(entry: ProfileEntry, node: AnyTlsNode): string {
+  const query: Query = [
+    ['sni', node.tls.serverName ?? node.address],
+    ['insecure', node.tls.allowInsecure ? '1' : '0'],
+  ];
+  const password = encodeURIComponent(entry.credentials.password);
+  return withQuery(
+    `anytls://${password}@${endpoint(entry)}`,
+    query,
+    entry.name,
+  );
 }
 
 function tuicLink(entry: ProfileEntry, node: TuicNode): string {

@@ -177,11 +177,13 @@ describe('v2ray-json', () => {
     });
   });
 
-  it('leaves out hysteria2, tuic, h2 (current Xray refuses it), SIP003 plugins and stream ciphers', () => {
+  it('leaves out hysteria (both versions), tuic, anytls, h2 (current Xray refuses it), SIP003 plugins and stream ciphers', () => {
     const left = parsed(allEntries()).outbounds.map((o) => o.tag);
     for (const gone of [
       'HY2 01',
       'HY2 hop',
+      'HY1 01',
+      'AnyTLS 01',
       'TUIC 01',
       'VMess H2',
       'SS obfs',

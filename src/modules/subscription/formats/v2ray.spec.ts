@@ -66,7 +66,16 @@ describe('v2ray (base64 URI list)', () => {
     );
     expect(lines).toHaveLength(rows.length);
     expect(new Set(lines.map((l) => l.split('://')[0]))).toEqual(
-      new Set(['ss', 'vmess', 'vless', 'trojan', 'hysteria2', 'tuic']),
+      new Set([
+        'ss',
+        'vmess',
+        'vless',
+        'trojan',
+        'hysteria2',
+        'hysteria',
+        'tuic',
+        'anytls',
+      ]),
     );
   });
 
