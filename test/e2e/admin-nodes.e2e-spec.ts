@@ -249,7 +249,7 @@ describe('admin nodes and detect rules (e2e)', () => {
       .expect(404);
   });
 
-  it('shows each node back as the protocol model reads it (seed query form, Hysteria2)', async () => {
+  it('shows each node back as the protocol model reads it (seed query form, Hysteria 2 and v1, AnyTLS)', async () => {
     const seed = await t
       .http()
       .post(`${API}/admin/nodes`)
@@ -290,6 +290,42 @@ describe('admin nodes and detect rules (e2e)', () => {
       obfs: { type: 'salamander', password: 'p' },
     });
     expect(hy2.body.data.protocol_problems).toBeNull();
+    const hy1 = await t
+      .http()
+      .post(`${API}/admin/nodes`)
+      .set(admin.auth)
+      .send({
+        name: 'HY1',
+        sort: 15,
+        server: 'hy1.example.com',
+        custom_config: { version: 1, up_mbps: 50, down_mbps: '200' },
+      })
+      .expect(201);
+    expect(hy1.body.data.protocol).toMatchObject({
+      protocol: 'hysteria',
+      upMbps: 50,
+      downMbps: 200,
+      tls: { alpn: ['hysteria'] },
+    });
+    const anytls = await t
+      .http()
+      .post(`${API}/admin/nodes`)
+      .set(admin.auth)
+      .send({
+        name: 'AnyTLS',
+        sort: 16,
+        server: 'at.example.com',
+        custom_config: {
+          offset_port_node: '8443',
+          padding_scheme: 'stop=8\n0=30-30',
+        },
+      })
+      .expect(201);
+    expect(anytls.body.data.protocol).toMatchObject({
+      protocol: 'anytls',
+      port: 8443,
+      paddingScheme: ['stop=8', '0=30-30'],
+    });
   });
 
   it.each([
@@ -313,6 +349,35 @@ describe('admin nodes and detect rules (e2e)', () => {
         },
       },
       'custom_config.server_key',
+    ],
+    [
+      'Hysteria v1 without its download bandwidth',
+      { sort: 15, custom_config: { version: 1, up_mbps: 10 } },
+      'custom_config.down_mbps',
+    ],
+    [
+      'Hysteria v1 with Hysteria 2 obfuscation',
+      {
+        sort: 15,
+        custom_config: {
+          version: 1,
+          up_mbps: 10,
+          down_mbps: 10,
+          obfs: 'salamander',
+          obfs_password: 'x',
+        },
+      },
+      'custom_config.obfs',
+    ],
+    [
+      'a Hysteria version that is neither 1 nor 2',
+      { sort: 15, custom_config: { version: 3 } },
+      'custom_config.version',
+    ],
+    [
+      'an AnyTLS padding scheme that is not lines of text',
+      { sort: 16, custom_config: { padding_scheme: [8, 30] } },
+      'custom_config.padding_scheme',
     ],
     ['an unsupported sort (SSR)', { sort: 5 }, 'sort'],
     ['a server that is no host', { server: 'not a host!' }, 'server'],

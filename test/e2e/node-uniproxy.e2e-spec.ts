@@ -84,6 +84,25 @@ const NODES = {
       down_mbps: 500,
     }),
   },
+  hysteria1: {
+    sort: 15,
+    server: 'hy1.example.com',
+    customConfig: JSON.stringify({
+      version: 1,
+      offset_port_node: '8444',
+      obfs_password: 'xplus-secret',
+      up_mbps: 100,
+      down_mbps: 500,
+    }),
+  },
+  anytls: {
+    sort: 16,
+    server: 'at.example.com',
+    customConfig: JSON.stringify({
+      offset_port_node: 8445,
+      padding_scheme: ['stop=8', '0=30-30', '1=100-400'],
+    }),
+  },
   tuic: {
     sort: 2,
     server: 'tuic.example.com',
@@ -132,6 +151,16 @@ describe('node API: V2Board UniProxy dialect (e2e)', () => {
       { ...good, routes: [{ match: ['a', 1], action: 'block' }] },
     ])
       expect(v2bxConfigProblems('vmess', bad)).not.toEqual([]);
+    const common = { server_port: 443, base_config: good.base_config };
+    expect(v2bxConfigProblems('hysteria', { ...common, up_mbps: 1 })).toEqual(
+      [],
+    );
+    expect(
+      v2bxConfigProblems('hysteria', { ...common, up_mbps: '100' }),
+    ).not.toEqual([]);
+    expect(
+      v2bxConfigProblems('anytls', { ...common, padding_scheme: 'stop=8' }),
+    ).not.toEqual([]);
     expect(
       goDecodeErrors(
         { users: [{ id: '1', uuid: 'u', speed_limit: 0, device_limit: 0 }] },
@@ -327,6 +356,29 @@ describe('node API: V2Board UniProxy dialect (e2e)', () => {
       },
     ],
     [
+      'hysteria',
+      'hysteria1',
+      {
+        server_port: 8444,
+        host: 'hy1.example.com',
+        server_name: 'hy1.example.com',
+        version: 1,
+        up_mbps: 100,
+        down_mbps: 500,
+        obfs: 'xplus-secret',
+      },
+    ],
+    [
+      'anytls',
+      'anytls',
+      {
+        server_port: 8445,
+        host: 'at.example.com',
+        server_name: 'at.example.com',
+        padding_scheme: ['stop=8', '0=30-30', '1=100-400'],
+      },
+    ],
+    [
       'tuic',
       'tuic',
       {
@@ -395,13 +447,49 @@ describe('node API: V2Board UniProxy dialect (e2e)', () => {
     expect(xrayrConfigProblems(res.body)).toEqual([]);
   });
 
-  it('node_type is normalised as agents send it: v2ray = vmess, hysteria and hysteria2 = Hysteria 2, case-insensitive', async () => {
+  it('node_type is normalised as agents send it: v2ray = vmess, case-insensitive; hysteria = v1 and hysteria2 = v2, as V2bX decodes them', async () => {
     const vmess = await createNode(t.dataSource, NODES.vmessWsTls);
-    const hy = await createNode(t.dataSource, NODES.hysteria2);
+    const hy2 = await createNode(t.dataSource, NODES.hysteria2);
+    const hy1 = await createNode(t.dataSource, NODES.hysteria1);
     for (const type of ['v2ray', 'vmess', 'V2ray'])
       await agent(t, vmess.id, type).get('config').expect(200);
-    for (const type of ['hysteria', 'hysteria2'])
-      await agent(t, hy.id, type).get('config').expect(200);
+    await agent(t, hy2.id, 'hysteria2').get('config').expect(200);
+    await agent(t, hy1.id, 'Hysteria').get('config').expect(200);
+    // V2bX runs node_type hysteria as a v1 inbound (its HysteriaNode decoder): a Hysteria 2
+    // node served to it would listen with the wrong protocol, so the mismatch is refused,
+    // naming the type to run, on every action (users and reports included).
+    for (const [id, sent, wanted] of [
+      [hy2.id, 'hysteria', 'hysteria2'],
+      [hy1.id, 'hysteria2', 'hysteria'],
+    ] as const)
+      for (const action of ['config', 'user', 'alivelist']) {
+        const res = await agent(t, id, sent).get(action);
+        expect({ action, status: res.status }).toEqual({ action, status: 400 });
+        expect(res.body.message).toContain(
+          `run the agent with node type ${wanted}`,
+        );
+      }
+  });
+
+  it('Hysteria v1 and AnyTLS agents get their users and report traffic like the others', async () => {
+    const hy1 = await createNode(t.dataSource, NODES.hysteria1);
+    const at = await createNode(t.dataSource, NODES.anytls);
+    const dave = await createNodeUser(t.dataSource);
+    for (const [node, type] of [
+      [hy1, 'hysteria'],
+      [at, 'anytls'],
+    ] as const) {
+      const a = agent(t, node.id, type);
+      const users = await a.get('user').expect(200);
+      expect(goDecodeErrors(users.body, V2BX_USERS)).toEqual([]);
+      expect(users.body.users).toContainEqual(
+        expect.objectContaining({ id: dave.id, uuid: dave.uuid }),
+      );
+      await a
+        .post('push', { [dave.id]: [100, 200] })
+        .expect(200, { data: true });
+    }
+    expect(await userRow(dave.id)).toMatchObject({ u: 200, d: 400 });
   });
 
   it('ETag as V2Board: strong "sha1" of the exact body; substring match (quoted, bare, W/), empty never; bare 304; a change or an invalidation is a new list', async () => {

@@ -96,6 +96,13 @@ export const V2BX_CONFIG: Record<string, GoType> = {
     congestion_control: 'string',
     zero_rtt_handshake: 'bool',
   }),
+  hysteria: struct({
+    ...V2BX_COMMON,
+    up_mbps: 'int',
+    down_mbps: 'int',
+    obfs: 'string',
+  }),
+  anytls: struct({ ...V2BX_COMMON, padding_scheme: slice('string') }),
   hysteria2: struct({
     ...V2BX_COMMON,
     ignore_client_bandwidth: 'bool',
