@@ -65,4 +65,43 @@ describe('validateEnvironment', () => {
       PAYBACK_MAX_TIMES: 1,
     });
   });
+
+  it.each([
+    [
+      'a gateway min above its max',
+      { EPAY_MIN: '50', EPAY_MAX: '10' },
+      'EPAY_MAX',
+    ],
+    [
+      'a gateway min above the global max it defaults to',
+      { STRIPE_MIN: '20000' },
+      'STRIPE_MAX',
+    ],
+    [
+      'a gateway max below the global min it defaults to',
+      { PAYMENT_MIN: '5', PAYMENT_MANUAL_MAX: '2' },
+      'PAYMENT_MANUAL_MAX',
+    ],
+    [
+      'the global min above the global max',
+      { PAYMENT_MIN: '20000' },
+      'PAYMENT_MAX',
+    ],
+    ['a bound with three decimals', { BEPUSDT_MIN: '0.001' }, 'BEPUSDT_MIN'],
+  ])('refuses %s', (_case, override, name) => {
+    expect(() => validateEnvironment(override)).toThrow(
+      new RegExp(`- ${name}:`),
+    );
+  });
+
+  it('per-gateway bounds may lie outside the global ones (each block has its own)', () => {
+    expect(() =>
+      validateEnvironment({
+        EPAY_MIN: '0.5',
+        PAYMENT_MANUAL_MAX: '50000',
+        ALIPAY_MIN: '2',
+        ALIPAY_MAX: '2',
+      }),
+    ).not.toThrow();
+  });
 });

@@ -9,7 +9,7 @@ import { DatabaseEnv } from './database.config.js';
 import { withEmbeddedSecrets } from './embedded-secrets.js';
 import { checkEnv, EnvClass, readEnv } from './env.util.js';
 import { NodeEnv } from './node.config.js';
-import { PaymentEnv } from './payment.config.js';
+import { PaymentEnv, paymentRangeProblems } from './payment.config.js';
 import { RedisEnv } from './redis.config.js';
 import { ReferralEnv } from './referral.config.js';
 import { SchedulerEnv } from './scheduler.config.js';
@@ -66,6 +66,7 @@ export function validateEnvironment(
   const env = withEmbeddedSecrets(input);
   const problems = ENV_CLASSES.flatMap((cls) => checkEnv(cls, env));
   problems.push(...authRangeProblems(readEnv(AuthEnv, env)));
+  problems.push(...paymentRangeProblems(readEnv(PaymentEnv, env)));
   problems.push(...productionProblems(env));
   if (problems.length > 0) {
     throw new Error(

@@ -29,6 +29,73 @@ export class PaymentEnv {
   @Min(0.01)
   PAYMENT_MAX = 10_000;
 
+  /** Per-gateway top-up bounds (the gateway block's prefix); unset = PAYMENT_MIN / PAYMENT_MAX. */
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  EPAY_MIN?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  EPAY_MAX?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  STRIPE_MIN?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  STRIPE_MAX?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  ALIPAY_MIN?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  ALIPAY_MAX?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  BEPUSDT_MIN?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  BEPUSDT_MAX?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  PAYMENT_MANUAL_MIN?: number;
+
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0.01)
+  PAYMENT_MANUAL_MAX?: number;
+
+  /** Days the weekly clean keeps `payment_callback` records; 0 = forever. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  PAYMENT_CALLBACK_RETENTION_DAYS = 180;
+
   /** Unpaid orders older than this become expired (status −1) in the hourly job. */
   @Transform(toNumber)
   @IsInt()
@@ -124,13 +191,63 @@ export class PaymentEnv {
 
 const trimUrl = (url: string): string => url.replace(/\/+$/, '');
 
+/** The gateway configuration blocks; epay's covers its three names (alipay, wechat, epay). */
+export type GatewayBlock =
+  'epay' | 'stripe' | 'alipay_f2f' | 'bepusdt' | 'manual';
+
+/** Top-up bounds of one gateway block, in the order's currency units. */
+export interface AmountLimits {
+  min: number;
+  max: number;
+}
+
+/** Each block's bound variables (a variable left unset takes the global bound). */
+const LIMIT_VARS: Record<
+  GatewayBlock,
+  [min: keyof PaymentEnv, max: keyof PaymentEnv]
+> = {
+  epay: ['EPAY_MIN', 'EPAY_MAX'],
+  stripe: ['STRIPE_MIN', 'STRIPE_MAX'],
+  alipay_f2f: ['ALIPAY_MIN', 'ALIPAY_MAX'],
+  bepusdt: ['BEPUSDT_MIN', 'BEPUSDT_MAX'],
+  manual: ['PAYMENT_MANUAL_MIN', 'PAYMENT_MANUAL_MAX'],
+};
+
+function gatewayLimits(env: PaymentEnv): Record<GatewayBlock, AmountLimits> {
+  const limits = {} as Record<GatewayBlock, AmountLimits>;
+  for (const [block, [minVar, maxVar]] of Object.entries(LIMIT_VARS)) {
+    limits[block as GatewayBlock] = {
+      min: (env[minVar] as number | undefined) ?? env.PAYMENT_MIN,
+      max: (env[maxVar] as number | undefined) ?? env.PAYMENT_MAX,
+    };
+  }
+  return limits;
+}
+
+/** Bounds that cannot hold an amount (min above max), globally or once a block's defaults apply. */
+export function paymentRangeProblems(env: PaymentEnv): string[] {
+  if (env.PAYMENT_MIN > env.PAYMENT_MAX)
+    return ['PAYMENT_MAX: must be at least PAYMENT_MIN'];
+  const limits = gatewayLimits(env);
+  return Object.entries(LIMIT_VARS)
+    .filter(([block]) => {
+      const { min, max } = limits[block as GatewayBlock];
+      return min > max;
+    })
+    .map(
+      ([block, [minVar, maxVar]]) =>
+        `${maxVar}: must be at least ${minVar} (${limits[block as GatewayBlock].min}; unset bounds are PAYMENT_MIN / PAYMENT_MAX)`,
+    );
+}
+
 export const paymentConfig = registerAs('payment', () => {
   const env = readEnv(PaymentEnv);
   return {
     debug: env.PAYMENT_DEBUG,
-    min: env.PAYMENT_MIN,
-    max: env.PAYMENT_MAX,
+    /** Per gateway block: its own bounds, else PAYMENT_MIN / PAYMENT_MAX. */
+    limits: gatewayLimits(env),
     expireS: env.PAYMENT_EXPIRE_S,
+    callbackRetentionDays: env.PAYMENT_CALLBACK_RETENTION_DAYS,
     epay:
       env.EPAY_URL && env.EPAY_PID && env.EPAY_KEY
         ? {

@@ -681,7 +681,8 @@ export default async () => {
               min: {
                 required: true,
                 type: () => Number,
-                description: 'Smallest and largest top-up.',
+                description:
+                  "Smallest and largest top-up through this gateway (its block's, else PAYMENT_MIN / PAYMENT_MAX).",
               },
               max: { required: true, type: () => Number },
             },
@@ -830,7 +831,7 @@ export default async () => {
                 required: true,
                 type: () => Number,
                 description:
-                  'Amount to top up: at most 2 decimals, within [PAYMENT_MIN, PAYMENT_MAX].',
+                  "Amount to top up: at most 2 decimals, within the gateway's bounds (`GET /payment/gateways`).",
               },
               gateway: {
                 required: true,

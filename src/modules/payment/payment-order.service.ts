@@ -49,9 +49,10 @@ export class PaymentOrderService {
   async create(userId: number, dto: CreateOrderDto): Promise<CreatedOrderDto> {
     const gateway = this.gatewayOrThrow(dto.gateway);
     const cents = toCents(dto.total);
-    const [min, max] = [toCents(this.config.min), toCents(this.config.max)];
+    const limits = this.gateways.limitsOf(gateway);
+    const [min, max] = [toCents(limits.min), toCents(limits.max)];
     if (cents < min || cents > max) {
-      const msg = `total must be between ${formatCents(min)} and ${formatCents(max)}`;
+      const msg = `total must be between ${formatCents(min)} and ${formatCents(max)} for ${gateway.name}`;
       throw new PaymentException(PaymentErrorCode.AMOUNT_OUT_OF_RANGE, msg, {
         total: msg,
       });
@@ -63,14 +64,13 @@ export class PaymentOrderService {
     );
   }
 
-  /** The enabled gateways with their currency and the top-up bounds. */
+  /** The enabled gateways with their currency and their own top-up bounds. */
   listGateways(): GatewayListDto {
     return {
       gateways: this.gateways.all().map((g) => ({
         name: g.name,
         currency: g.currency,
-        min: this.config.min,
-        max: this.config.max,
+        ...this.gateways.limitsOf(g),
       })),
     };
   }

@@ -23,7 +23,7 @@ const decimalString = ({ value }: { value: unknown }): unknown =>
     : value;
 
 export class CreateOrderDto {
-  /** Amount to top up: at most 2 decimals, within [PAYMENT_MIN, PAYMENT_MAX]. */
+  /** Amount to top up: at most 2 decimals, within the gateway's bounds (`GET /payment/gateways`). */
   @Transform(decimalString)
   @IsMoneyNumber({ message: 'total must be a number with at most 2 decimals' })
   total: number;

@@ -85,7 +85,7 @@ export class GatewayInfoDto {
   name: string;
   /** ISO 4217 code the order is charged in; null for the manual gateway. */
   currency: string | null;
-  /** Smallest and largest top-up. */
+  /** Smallest and largest top-up through this gateway (its block's, else PAYMENT_MIN / PAYMENT_MAX). */
   min: number;
   max: number;
 }

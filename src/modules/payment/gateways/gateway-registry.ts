@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig, paymentConfig } from '../../../config/index.js';
+import type {
+  AmountLimits,
+  GatewayBlock,
+} from '../../../config/payment.config.js';
 import { API_PREFIX } from '../../../common/http/routes.js';
 import { AlipayF2fGateway } from './alipay-f2f.gateway.js';
 import { BepusdtGateway } from './bepusdt.gateway.js';
@@ -10,13 +14,16 @@ import type { PaymentGateway } from './payment-gateway.js';
 import { StripeGateway } from './stripe.gateway.js';
 
 /**
- * The enabled gateways by name; a gateway without its complete configuration block is simply
- * absent. Callbacks go to `<PAYMENT_NOTIFY_URL or PUBLIC_URL>/app/api/v0/payment/notify/<name>`.
+ * The enabled gateways by name, each with its block's top-up bounds; a gateway without its
+ * complete configuration block is simply absent. Callbacks go to
+ * `<PAYMENT_NOTIFY_URL or PUBLIC_URL>/app/api/v0/payment/notify/<name>`.
  */
 @Injectable()
 export class GatewayRegistry {
   private readonly logger = new Logger(GatewayRegistry.name);
   private readonly gateways = new Map<string, PaymentGateway>();
+  private readonly limits = new Map<string, AmountLimits>();
+  private readonly blockLimits: Record<GatewayBlock, AmountLimits>;
 
   constructor(
     @Inject(paymentConfig.KEY) payment: ConfigType<typeof paymentConfig>,
@@ -27,6 +34,7 @@ export class GatewayRegistry {
       `${notifyBase}/${API_PREFIX}/payment/notify/${name}`;
     const returnUrl = `${app.publicUrl}/`;
     const timeoutMs = payment.gatewayTimeoutMs;
+    this.blockLimits = payment.limits;
     if (payment.epay) {
       for (const name of Object.keys(EPAY_TYPES) as EpayName[]) {
         this.add(
@@ -34,6 +42,7 @@ export class GatewayRegistry {
             notifyUrl: notifyUrl(name),
             returnUrl,
           }),
+          'epay',
         );
       }
     }
@@ -43,6 +52,7 @@ export class GatewayRegistry {
           { ...payment.stripe, timeoutMs },
           { notifyUrl: notifyUrl('stripe'), returnUrl },
         ),
+        'stripe',
       );
     if (payment.alipayF2f)
       this.add(
@@ -50,6 +60,7 @@ export class GatewayRegistry {
           { ...payment.alipayF2f, timeoutMs },
           { notifyUrl: notifyUrl('alipay_f2f') },
         ),
+        'alipay_f2f',
       );
     if (payment.bepusdt)
       this.add(
@@ -57,8 +68,9 @@ export class GatewayRegistry {
           { ...payment.bepusdt, timeoutMs },
           { notifyUrl: notifyUrl('bepusdt'), returnUrl },
         ),
+        'bepusdt',
       );
-    if (payment.manualEnabled) this.add(new ManualGateway());
+    if (payment.manualEnabled) this.add(new ManualGateway(), 'manual');
     for (const name of payment.incomplete)
       this.logger.warn(
         `Payment gateway ${name} is off: its configuration block is incomplete`,
@@ -69,6 +81,13 @@ export class GatewayRegistry {
     return this.gateways.get(name);
   }
 
+  /** The top-up bounds of an enabled gateway (its block's, else PAYMENT_MIN / PAYMENT_MAX). */
+  limitsOf(gateway: PaymentGateway): AmountLimits {
+    const limits = this.limits.get(gateway.name);
+    if (!limits) throw new Error(`Gateway ${gateway.name} is not registered`);
+    return limits;
+  }
+
   enabledNames(): string[] {
     return [...this.gateways.keys()];
   }
@@ -77,7 +96,8 @@ export class GatewayRegistry {
     return [...this.gateways.values()];
   }
 
-  private add(gateway: PaymentGateway): void {
+  private add(gateway: PaymentGateway, block: GatewayBlock): void {
     this.gateways.set(gateway.name, gateway);
+    this.limits.set(gateway.name, this.blockLimits[block]);
   }
 }
