@@ -7,6 +7,7 @@ import {
   DetectLog,
   JobRun,
   Payback,
+  PaymentCallback,
   Paylist,
   SsNode,
   SsNodeInfo,
@@ -66,7 +67,25 @@ const WATCHED = [
   Paylist,
   Bought,
   UserMoneyLog,
+  PaymentCallback,
 ];
+
+/** A `payment_callback` record created at `createdAt` (unix seconds). */
+function callbackRecord(createdAt: number, tradeno = 'T1') {
+  return {
+    gateway: 'epay',
+    source: 'notify',
+    paylistId: null,
+    tradeno,
+    outcome: 'rejected',
+    reason: 'bad signature',
+    amount: null,
+    currency: null,
+    reference: null,
+    detail: null,
+    createdAt,
+  };
+}
 
 async function snapshot(ds: DataSource): Promise<unknown[]> {
   return Promise.all(
@@ -791,6 +810,13 @@ describe('scheduler jobs (e2e)', () => {
         { nodeId: 1, reportKey: 'a', receivedAt: unixSecondsAgo(DAY_S + 60) },
         { nodeId: 1, reportKey: 'b', receivedAt: unixSecondsAgo(DAY_S - 60) },
       ]);
+      // PAYMENT_CALLBACK_RETENTION_DAYS defaults to 180.
+      await ds
+        .getRepository(PaymentCallback)
+        .insert([
+          callbackRecord(unixSecondsAgo(180 * DAY_S + 60), 'old'),
+          callbackRecord(unixSecondsAgo(180 * DAY_S - 60), 'kept'),
+        ]);
       const before = await snapshot(ds);
       const dry = await run('clean', true);
       expect(await snapshot(ds)).toEqual(before);
@@ -805,6 +831,7 @@ describe('scheduler jobs (e2e)', () => {
         user_traffic_log: 1,
         detect_log: 1,
         traffic_report: 1,
+        payment_callbacks: 1,
       };
       expect(counts(dry)).toEqual(expected);
       expect(counts(real)).toEqual(expected);
@@ -812,6 +839,9 @@ describe('scheduler jobs (e2e)', () => {
       expect(
         (await ds.getRepository(TrafficReport).find()).map((r) => r.reportKey),
       ).toEqual(['b']);
+      expect(
+        (await ds.getRepository(PaymentCallback).find()).map((c) => c.tradeno),
+      ).toEqual(['kept']);
     });
 
     it('walks id ranges past empty gaps and many batches', async () => {
@@ -1018,6 +1048,45 @@ describe('scheduler jobs (e2e)', () => {
     });
   });
 });
+
+describe.each([
+  ['7', 7 * DAY_S + 60, 1],
+  ['0', 3650 * DAY_S, 0],
+])(
+  'payment_callback retention of %s days (the payment config owns the threshold)',
+  (days, oldAgeS, deleted) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp({
+        env: { PAYMENT_CALLBACK_RETENTION_DAYS: days },
+      });
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it(`the clean job deletes ${deleted} record(s) of ${(oldAgeS / DAY_S) | 0} days and keeps a recent one`, async () => {
+      const repo = t.dataSource.getRepository(PaymentCallback);
+      await repo.insert([
+        callbackRecord(unixSecondsAgo(oldAgeS), 'old'),
+        callbackRecord(unixSecondsAgo(6 * DAY_S), 'recent'),
+      ]);
+      const runner = t.app.get(JobRunnerService);
+      const dry = await runner.run('clean', {
+        dryRun: true,
+        trigger: 'manual',
+      });
+      expect(dry.steps.payment_callbacks.affected).toBe(deleted);
+      expect(await repo.count()).toBe(2);
+      const real = await runner.run('clean', { trigger: 'manual' });
+      expect(real.status).toBe('ok');
+      expect(real.steps.payment_callbacks.affected).toBe(deleted);
+      expect(
+        (await repo.find({ order: { id: 'ASC' } })).map((c) => c.tradeno),
+      ).toEqual(deleted ? ['recent'] : ['old', 'recent']);
+    });
+  },
+);
 
 /**
  * Two app instances on the same MariaDB + Redis: the Redis lock makes a job run once. Without

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SsNode } from '../../database/entities/index.js';
+import { pruneOlderThan } from '../../database/prune.js';
 
 /** The telemetry tables the jobs prune, each with its unix-time column. */
 export const PRUNABLE = {
@@ -50,86 +51,19 @@ export class NodeMaintenanceRepository {
     return result.affected ?? 0;
   }
 
-  private async idBounds(
-    table: PrunableTable,
-  ): Promise<{ lo: number; hi: number } | null> {
-    const row = await this.dataSource.manager
-      .createQueryBuilder()
-      .select('MIN(id)', 'lo')
-      .addSelect('MAX(id)', 'hi')
-      .from(table, 't')
-      .getRawOne<{ lo: number | string | null; hi: number | string | null }>();
-    if (row?.lo === null || row?.lo === undefined) return null;
-    return { lo: Number(row.lo), hi: Number(row.hi) };
-  }
-
-  /** Oldest time in an id range, null when the range is empty. */
-  private async oldestIn(
-    table: PrunableTable,
-    lo: number,
-    hi: number,
-  ): Promise<number | null> {
-    const row = await this.dataSource.manager
-      .createQueryBuilder()
-      .select(`MIN(${PRUNABLE[table]})`, 'oldest')
-      .from(table, 't')
-      .where('id >= :lo AND id < :hi', { lo, hi })
-      .getRawOne<{ oldest: number | string | null }>();
-    return row?.oldest === null || row?.oldest === undefined
-      ? null
-      : Number(row.oldest);
-  }
-
-  private async inRange(
-    table: PrunableTable,
-    lo: number,
-    hi: number,
-    beforeS: number,
-    dryRun: boolean,
-  ): Promise<number> {
-    const where = `id >= :lo AND id < :hi AND ${PRUNABLE[table]} < :before`;
-    const params = { lo, hi, before: beforeS };
-    if (dryRun) {
-      const row = await this.dataSource.manager
-        .createQueryBuilder()
-        .select('COUNT(*)', 'n')
-        .from(table, 't')
-        .where(where, params)
-        .getRawOne<{ n: number | string }>();
-      return Number(row?.n ?? 0);
-    }
-    const result = await this.dataSource.manager
-      .createQueryBuilder()
-      .delete()
-      .from(table)
-      .where(where, params)
-      .execute();
-    return result.affected ?? 0;
-  }
-
-  /**
-   * Deletes (or counts) rows older than `beforeS`, one primary-key range of `batch` ids per
-   * statement, so the table stays writable and no time index is needed. Ids grow with time:
-   * the walk stops at the first non-empty range that holds nothing old. A row written late
-   * with an old time behind that point waits for a later run.
-   */
-  async pruneOlderThan(
+  /** Deletes (or counts) rows older than `beforeS` in id ranges (database/prune.ts). */
+  pruneOlderThan(
     table: PrunableTable,
     beforeS: number,
     batch: number,
     dryRun: boolean,
   ): Promise<number> {
-    const bounds = await this.idBounds(table);
-    if (!bounds) return 0;
-    let total = 0;
-    for (let lo = bounds.lo; lo <= bounds.hi; lo += batch) {
-      const n = await this.inRange(table, lo, lo + batch, beforeS, dryRun);
-      total += n;
-      if (n === 0) {
-        const oldest = await this.oldestIn(table, lo, lo + batch);
-        if (oldest !== null && oldest >= beforeS) break;
-      }
-    }
-    return total;
+    return pruneOlderThan(
+      this.dataSource.manager,
+      { table, timeColumn: PRUNABLE[table] },
+      beforeS,
+      batch,
+      dryRun,
+    );
   }
 }

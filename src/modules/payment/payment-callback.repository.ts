@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PaymentCallback } from '../../database/entities/index.js';
+import { pruneOlderThan } from '../../database/prune.js';
 import type { Quote } from '../../database/raw-sql.js';
 import { insertCallbackQuery } from './payment-sql.js';
 
@@ -45,5 +46,20 @@ export class PaymentCallbackRepository {
       take: filter.limit,
       skip: filter.offset,
     });
+  }
+
+  /** Deletes (or counts) records created before `beforeS`, in id ranges of `batch`. */
+  pruneOlderThan(
+    beforeS: number,
+    batch: number,
+    dryRun: boolean,
+  ): Promise<number> {
+    return pruneOlderThan(
+      this.dataSource.manager,
+      { table: 'payment_callback', timeColumn: 'created_at' },
+      beforeS,
+      batch,
+      dryRun,
+    );
   }
 }

@@ -5,6 +5,7 @@ import { GatewayRegistry } from './gateways/gateway-registry.js';
 import { PaymentAdminController } from './payment-admin.controller.js';
 import { PaymentAdminService } from './payment-admin.service.js';
 import { PaymentCallbackAdminController } from './payment-callback-admin.controller.js';
+import { PaymentCallbackRetentionService } from './payment-callback-retention.service.js';
 import { PaymentCallbackRepository } from './payment-callback.repository.js';
 import { PaymentCallbackService } from './payment-callback.service.js';
 import { PaymentCreditService } from './payment-credit.service.js';
@@ -37,9 +38,11 @@ import { PaymentRepository } from './payment.repository.js';
     PaymentAdminService,
     PaymentCallbackRepository,
     PaymentCallbackService,
+    PaymentCallbackRetentionService,
     PaymentReconcileService,
   ],
   exports: [
+    PaymentCallbackRetentionService,
     PaymentCreditService,
     PaymentOrderService,
     PaymentReconcileService,

@@ -17,6 +17,7 @@ function catalog(switches: Record<string, boolean> = {}): JobCatalog {
     any,
     any,
     any,
+    any,
   );
 }
 

@@ -6,6 +6,7 @@ import {
   stepSwitchName,
 } from '../../config/scheduler.config.js';
 import { NodeMaintenanceService } from '../node/node-maintenance.service.js';
+import { PaymentCallbackRetentionService } from '../payment/payment-callback-retention.service.js';
 import { PaymentOrderService } from '../payment/payment-order.service.js';
 import { PaymentReconcileService } from '../payment/payment-reconcile.service.js';
 import { ReferralClawbackService } from '../referral/referral-clawback.service.js';
@@ -42,6 +43,7 @@ export class JobCatalog {
     private readonly shop: ShopRenewalService,
     private readonly orders: PaymentOrderService,
     private readonly reconciler: PaymentReconcileService,
+    private readonly callbacks: PaymentCallbackRetentionService,
   ) {}
 
   /** Each step's run, by job and step name (the names and order are JOB_STEPS'). */
@@ -77,6 +79,7 @@ export class JobCatalog {
         user_traffic_log: (ctx) => this.nodes.pruneUserTrafficLog(ctx),
         detect_log: (ctx) => this.nodes.pruneDetectLog(ctx),
         traffic_report: (ctx) => this.nodes.pruneTrafficReports(ctx),
+        payment_callbacks: (ctx) => this.callbacks.pruneCallbacks(ctx),
       },
     };
   }

@@ -24,6 +24,7 @@ export const JOB_STEPS = {
     'user_traffic_log',
     'detect_log',
     'traffic_report',
+    'payment_callbacks',
   ],
 } as const;
 
