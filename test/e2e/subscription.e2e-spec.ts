@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { Link, SsNode, User } from '../../src/database/entities/index.js';
 import { FORMAT_NAMES } from '../../src/modules/subscription/formats/profile.js';
 import { createNode, daysFromNow } from '../factories/node.factory.js';
@@ -438,6 +439,83 @@ describe('subscriptions (e2e)', () => {
       const user = await subscribe(t, { nodeGroup: group });
       const res = await t.http().get(`${user.path}/clash`).responseType('blob');
       expect(profileNames('clash', bodyText(res))).toEqual(['ST VMess']);
+    });
+  });
+
+  describe('Hysteria v1 and AnyTLS nodes', () => {
+    const group = freshGroup();
+    let user: Subscribed;
+
+    beforeAll(async () => {
+      user = await subscribe(t, { nodeGroup: group, classLevel: 1 });
+      await nodeFor(group, {
+        name: 'PX HY1',
+        sort: 15,
+        customConfig: JSON.stringify({
+          version: 1,
+          up_mbps: 50,
+          down_mbps: 200,
+        }),
+      });
+      await nodeFor(group, { name: 'PX AnyTLS', sort: 16, customConfig: null });
+    });
+
+    const fetch = async (path: string, query: Record<string, string> = {}) => {
+      const res = await t
+        .http()
+        .get(`${user.path}/${path}`)
+        .query(query)
+        .responseType('blob');
+      expect(res.status).toBe(200);
+      return bodyText(res);
+    };
+
+    it('are in the formats that carry them (mihomo, sing-box, the URI list) and not in the others', async () => {
+      const types = (list: { name?: string; tag?: string; type: string }[]) =>
+        Object.fromEntries(
+          list
+            .filter((p) => (p.name ?? p.tag ?? '').startsWith('PX'))
+            .map((p) => [p.name ?? p.tag, p.type]),
+        );
+      const clash = parse(await fetch('clash')) as {
+        proxies: { name: string; type: string }[];
+      };
+      expect(types(clash.proxies)).toEqual({
+        'PX HY1': 'hysteria',
+        'PX AnyTLS': 'anytls',
+      });
+      const singbox = JSON.parse(await fetch('singbox')) as {
+        outbounds: { tag: string; type: string }[];
+      };
+      expect(types(singbox.outbounds)).toEqual({
+        'PX HY1': 'hysteria',
+        'PX AnyTLS': 'anytls',
+      });
+      const schemes = base64ListLines(await fetch('v2ray')).map(
+        (l) => l.split('://')[0],
+      );
+      expect(schemes.sort()).toEqual(['anytls', 'hysteria']);
+      for (const format of ['sip008', 'v2ray-json'] as const)
+        expect(
+          profileNames(format, await fetch(format)).filter((n) =>
+            n.startsWith('PX'),
+          ),
+        ).toEqual([]);
+    });
+
+    it('?types= names them hysteria and anytls', async () => {
+      expect(
+        base64ListNames(await fetch('v2ray', { types: 'anytls' })),
+      ).toEqual(['PX AnyTLS']);
+      expect(
+        base64ListNames(await fetch('v2ray', { types: 'hysteria' })),
+      ).toEqual(['PX HY1']);
+      // Hysteria 2 is another protocol: the v1 node is not in it.
+      expect(
+        base64ListNames(await fetch('v2ray', { types: 'hysteria2' })).filter(
+          (n) => n.startsWith('PX'),
+        ),
+      ).toEqual([]);
     });
   });
 
