@@ -339,6 +339,10 @@ async function main() {
     .split(' ')
     .filter(Boolean);
   const appArgs = [...nodeArgs, 'bench/.build/main.js'];
+  const ceilingArgs = [
+    ...(process.env.BENCH_CEILING_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    'bench/subscription-ceiling-server.mjs',
+  ];
   const servers = [];
   const stopAll = () => servers.splice(0).forEach((s) => s.stop());
   const memory = {};
@@ -381,7 +385,7 @@ async function main() {
       startServer(name, args, env).then((s) => (servers.push(s), s));
     const targets = await Promise.all([
       started2('app', appArgs),
-      started2('ceiling', ['bench/subscription-ceiling-server.mjs']),
+      started2('ceiling', ceilingArgs),
     ]);
     // A sample over every account state (disabled, expired, over quota, level expired, active).
     const sample = [3, 5, 9, 11, 1, 2, 4, 6, 7, 8].map((i) => tokens[i - 1]);
