@@ -338,10 +338,14 @@ async function main() {
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '')
     .split(' ')
     .filter(Boolean);
-  const appArgs = [...nodeArgs, 'bench/.build/main.js'];
+  // Another build and its ceiling (e.g. an earlier commit's, for before/after runs).
+  const appArgs = [
+    ...nodeArgs,
+    process.env.BENCH_APP_MAIN ?? 'bench/.build/main.js',
+  ];
   const ceilingArgs = [
     ...(process.env.BENCH_CEILING_NODE_ARGS ?? '').split(' ').filter(Boolean),
-    'bench/subscription-ceiling-server.mjs',
+    process.env.BENCH_CEILING_SCRIPT ?? 'bench/subscription-ceiling-server.mjs',
   ];
   const servers = [];
   const stopAll = () => servers.splice(0).forEach((s) => s.stop());

@@ -52,14 +52,15 @@ export interface SubscriptionReply {
 
 /**
  * Writes a fetched profile: the route and the fast path answer with this, byte for byte.
- * Node's own `setHeader`/`end` rather than Express's `set`/`send`: the headers are final
+ * Node's own `writeHead`/`end` rather than Express's `set`/`send`: the headers are final
  * (the content type carries its charset), no ETag is wanted, and `send` would re-parse the
  * content type and copy the body into a Buffer first. Node leaves the body out for HEAD.
  */
 export function writeProfile(res: Response, reply: SubscriptionReply): void {
-  res.statusCode = 200;
-  for (const name in reply.headers) res.setHeader(name, reply.headers[name]);
-  res.setHeader('content-length', Buffer.byteLength(reply.body));
+  res.writeHead(200, {
+    ...reply.headers,
+    'content-length': Buffer.byteLength(reply.body),
+  });
   res.end(reply.body);
 }
 
