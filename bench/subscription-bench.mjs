@@ -338,7 +338,15 @@ async function main() {
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '')
     .split(' ')
     .filter(Boolean);
-  const appArgs = [...nodeArgs, 'bench/.build/main.js'];
+  // Another build and its ceiling (e.g. an earlier commit's, for before/after runs).
+  const appArgs = [
+    ...nodeArgs,
+    process.env.BENCH_APP_MAIN ?? 'bench/.build/main.js',
+  ];
+  const ceilingArgs = [
+    ...(process.env.BENCH_CEILING_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    process.env.BENCH_CEILING_SCRIPT ?? 'bench/subscription-ceiling-server.mjs',
+  ];
   const servers = [];
   const stopAll = () => servers.splice(0).forEach((s) => s.stop());
   const memory = {};
@@ -381,7 +389,7 @@ async function main() {
       startServer(name, args, env).then((s) => (servers.push(s), s));
     const targets = await Promise.all([
       started2('app', appArgs),
-      started2('ceiling', ['bench/subscription-ceiling-server.mjs']),
+      started2('ceiling', ceilingArgs),
     ]);
     // A sample over every account state (disabled, expired, over quota, level expired, active).
     const sample = [3, 5, 9, 11, 1, 2, 4, 6, 7, 8].map((i) => tokens[i - 1]);

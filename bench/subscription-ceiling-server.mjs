@@ -46,6 +46,10 @@ import {
 import { SubscriptionFetchCounter } from './.build/modules/subscription/subscription-fetch-counter.js';
 import { RedisExpiringStore } from './.build/modules/redis/redis-expiring-store.js';
 import { digestOf } from './.build/modules/subscription/subscription-fetch.service.js';
+import {
+  decodeProfile,
+  encodeProfile,
+} from './.build/modules/subscription/subscription-cache.service.js';
 import { RedisThrottlerStorage } from './.build/modules/throttle/redis-throttler.storage.js';
 
 const PORT = Number(process.env.PORT);
@@ -210,9 +214,9 @@ async function body(format, user, state, cat) {
     `sub:body:${user.id}:${all ?? '0'}:${mine ?? '0'}:` +
     `${cat.version}:${digestOf(user, state)}:${format}:*`;
   const cached = await redis.get(key);
-  if (cached !== null) return JSON.parse(cached);
+  if (cached !== null) return decodeProfile(cached);
   const built = render(format, user, state, cat.nodes);
-  await redis.set(key, JSON.stringify(built), 'PX', BODY_TTL_MS);
+  await redis.set(key, encodeProfile(built), 'PX', BODY_TTL_MS);
   return built;
 }
 

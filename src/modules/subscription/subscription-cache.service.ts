@@ -1,14 +1,13 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { Cache } from 'cache-manager';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   USERS_ENTITLEMENTS_CHANGED,
   UsersEntitlementsChangedEvent,
 } from '../../common/events/domain-events.js';
 import { subscriptionConfig } from '../../config/index.js';
+import { ExpiringStore } from '../redis/expiring-store.js';
 import type { RenderedProfile } from './formats/profile.js';
 
 const PREFIX = 'sub:';
@@ -20,6 +19,28 @@ const tokenKey = (token: string): string =>
   `${PREFIX}token:${createHash('sha256').update(token).digest('base64url')}`;
 /** Generations outlive every body by far; a lost one only costs a rebuild. */
 const GENERATION_TTL_MS = 30 * 86_400_000;
+
+/**
+ * A rendered profile as one stored string: `<content type>\n<extension>\n<body>` (neither of
+ * the first two holds a newline). Plain text rather than JSON: a hit is two `indexOf`s and
+ * slices, not a parse of (and an escape pass over) a 20–40 KiB body. The bench's ceiling
+ * stores and reads the same.
+ */
+export function encodeProfile(profile: RenderedProfile): string {
+  return `${profile.contentType}\n${profile.extension}\n${profile.body}`;
+}
+
+/** The profile of {@link encodeProfile}'s string; undefined for anything else. */
+export function decodeProfile(stored: string): RenderedProfile | undefined {
+  const typeEnd = stored.indexOf('\n');
+  const extensionEnd = typeEnd < 0 ? -1 : stored.indexOf('\n', typeEnd + 1);
+  if (extensionEnd < 0) return undefined;
+  return {
+    contentType: stored.slice(0, typeEnd),
+    extension: stored.slice(typeEnd + 1, extensionEnd),
+    body: stored.slice(extensionEnd + 1),
+  };
+}
 
 /** Which cached body: what the output depends on besides the generations. */
 export interface BodyKey {
@@ -33,8 +54,9 @@ export interface BodyKey {
 }
 
 /**
- * Subscription bodies, and token → user lookups, in the cache-manager store (Redis with
- * REDIS_URL, shared by every replica; memory otherwise).
+ * Subscription bodies, and token → user lookups, in the ExpiringStore (Redis with REDIS_URL,
+ * shared by every replica, on the app's one ioredis connection that the rate limit and the
+ * fetch counters use too; memory otherwise).
  *
  * A body's key holds a global generation and the user's generation, so dropping everything,
  * or everything of one user, is one write that every replica sees on its next read (O(1), no
@@ -48,7 +70,7 @@ export class SubscriptionCacheService {
   private readonly ttlMs: number;
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly store: ExpiringStore,
     @Inject(subscriptionConfig.KEY)
     config: ConfigType<typeof subscriptionConfig>,
   ) {
@@ -61,37 +83,47 @@ export class SubscriptionCacheService {
     build: () => RenderedProfile,
   ): Promise<RenderedProfile> {
     const fullKey = await this.bodyKey(key);
-    const cached = fullKey
-      ? await this.safe(() => this.cache.get<RenderedProfile>(fullKey))
+    const stored = fullKey
+      ? await this.safe(() => this.store.get(fullKey))
       : undefined;
+    const cached = stored ? decodeProfile(stored) : undefined;
     if (cached) return cached;
     const built = build();
     if (fullKey)
-      await this.safe(() => this.cache.set(fullKey, built, this.ttlMs));
+      await this.safe(() =>
+        this.store.set(fullKey, encodeProfile(built), this.ttlMs),
+      );
     return built;
   }
 
   /** Whose token this is, as last looked up (the caller still checks it against the database). */
   async tokenOwner(token: string): Promise<number | undefined> {
-    return this.safe(() => this.cache.get<number>(tokenKey(token)));
+    const stored = await this.safe(() => this.store.get(tokenKey(token)));
+    const owner = stored ? Number(stored) : NaN;
+    return Number.isSafeInteger(owner) && owner > 0 ? owner : undefined;
   }
 
   async rememberToken(token: string, userId: number): Promise<void> {
-    await this.safe(() => this.cache.set(tokenKey(token), userId, this.ttlMs));
+    await this.safe(() =>
+      this.store.set(tokenKey(token), String(userId), this.ttlMs),
+    );
   }
 
   /**
-   * Drops a token's lookup from the shared store. Not what keeps a reset token out (every hit
-   * is checked against the database), so an outage here is only logged.
+   * Drops a token's lookup from the shared store, while it still names `owner` (the token was
+   * reset, or no longer resolves). Not what keeps a reset token out (every hit is checked
+   * against the database), so an outage here is only logged.
    */
-  async forgetToken(token: string): Promise<void> {
-    await this.safe(() => this.cache.del(tokenKey(token)));
+  async forgetToken(token: string, owner: number): Promise<void> {
+    await this.safe(() =>
+      this.store.deleteIfEquals(tokenKey(token), String(owner)),
+    );
   }
 
   /** Drops every cached body of one user (their entitlements or credentials changed). */
   async invalidateUser(userId: number): Promise<void> {
     await this.safe(() =>
-      this.cache.set(userGeneration(userId), randomUUID(), GENERATION_TTL_MS),
+      this.store.set(userGeneration(userId), randomUUID(), GENERATION_TTL_MS),
     );
   }
 
@@ -107,14 +139,14 @@ export class SubscriptionCacheService {
   /** Drops every cached body (a node changed, or many users did). */
   async invalidateAll(): Promise<void> {
     await this.safe(() =>
-      this.cache.set(GLOBAL_GENERATION, randomUUID(), GENERATION_TTL_MS),
+      this.store.set(GLOBAL_GENERATION, randomUUID(), GENERATION_TTL_MS),
     );
   }
 
   /** null when the generations cannot be read: then nothing is cached or served from cache. */
   private async bodyKey(key: BodyKey): Promise<string | null> {
     try {
-      const [all, user] = await this.cache.mget<string>([
+      const [all, user] = await this.store.getMany([
         GLOBAL_GENERATION,
         userGeneration(key.userId),
       ]);

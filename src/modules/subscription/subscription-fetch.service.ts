@@ -50,9 +50,18 @@ export interface SubscriptionReply {
   headers: Record<string, string>;
 }
 
-/** Writes a fetched profile: the route and the fast path answer with this, byte for byte. */
+/**
+ * Writes a fetched profile: the route and the fast path answer with this, byte for byte.
+ * Node's own `writeHead`/`end` rather than Express's `set`/`send`: the headers are final
+ * (the content type carries its charset), no ETag is wanted, and `send` would re-parse the
+ * content type and copy the body into a Buffer first. Node leaves the body out for HEAD.
+ */
 export function writeProfile(res: Response, reply: SubscriptionReply): void {
-  res.status(200).set(reply.headers).send(reply.body);
+  res.writeHead(200, {
+    ...reply.headers,
+    'content-length': Buffer.byteLength(reply.body),
+  });
+  res.end(reply.body);
 }
 
 /**

@@ -60,7 +60,7 @@ export class SubscriptionTokenService {
         return { previous: old, token: fresh };
       },
     );
-    if (previous) await this.cache.forgetToken(previous);
+    if (previous) await this.cache.forgetToken(previous, userId);
     await this.cache.invalidateUser(userId);
     return token;
   }
@@ -74,7 +74,7 @@ export class SubscriptionTokenService {
         token,
       );
       if (subscriber) return subscriber;
-      await this.cache.forgetToken(token);
+      await this.cache.forgetToken(token, cachedOwner);
     }
     const owner = await this.repository.findUserIdByToken(token);
     if (owner === null) return null;

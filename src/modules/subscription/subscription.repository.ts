@@ -7,7 +7,7 @@ import {
   SUBSCRIPTION_LINK_TYPE,
   User,
 } from '../../database/entities/index.js';
-import type { Quote } from '../../database/raw-sql.js';
+import { poolQuery, type Quote } from '../../database/raw-sql.js';
 import { forUpdate } from '../../database/dialect.js';
 import type { Subscriber } from './subscription-content.js';
 import {
@@ -95,10 +95,9 @@ export class SubscriptionRepository {
 
   /** Whose token this is (the token lookup behind the cache). */
   async findUserIdByToken(token: string): Promise<number | null> {
-    const { sql, params } = tokenOwnerQuery(this.q, token);
-    const [row] = await this.dataSource.query<{ userId: unknown }[]>(
-      sql,
-      params,
+    const [row] = await poolQuery<{ userId: unknown }[]>(
+      this.dataSource,
+      tokenOwnerQuery(this.q, token),
     );
     return row ? Number(row.userId) : null;
   }
@@ -112,8 +111,10 @@ export class SubscriptionRepository {
     userId: number,
     token: string,
   ): Promise<Subscriber | null> {
-    const { sql, params } = subscriberQuery(this.q, userId, token);
-    const [row] = await this.dataSource.query<RawSubscriber[]>(sql, params);
+    const [row] = await poolQuery<RawSubscriber[]>(
+      this.dataSource,
+      subscriberQuery(this.q, userId, token),
+    );
     return row ? this.hydrate(row) : null;
   }
 
@@ -123,8 +124,10 @@ export class SubscriptionRepository {
     fetches: number,
     ips: number,
   ): Promise<void> {
-    const { sql, params } = fetchStatsQuery(this.q, userId, fetches, ips);
-    await this.dataSource.query(sql, params);
+    await poolQuery(
+      this.dataSource,
+      fetchStatsQuery(this.q, userId, fetches, ips),
+    );
   }
 
   /** A raw row as TypeORM would load it: the driver's date handling, the column transformers. */

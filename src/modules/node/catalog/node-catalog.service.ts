@@ -1,9 +1,8 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { Cache } from 'cache-manager';
 import { createHash, randomUUID } from 'node:crypto';
 import { NODES_CHANGED } from '../../../common/events/domain-events.js';
+import { ExpiringStore } from '../../redis/expiring-store.js';
 import { type NodeProtocol, readNodeProtocol } from '../protocol/index.js';
 import { NodeCatalogRepository } from './node-catalog.repository.js';
 
@@ -30,7 +29,7 @@ interface Loaded extends NodeCatalog {
  * Every enabled node read once into the protocol model and kept in process for a short TTL.
  * A node that does not read (bad `custom_config`, unknown sort) is logged and left out: one bad
  * row never breaks every user's subscription. `invalidate()` drops the copy here and bumps a
- * generation in the shared cache (Redis with REDIS_URL), which every replica compares on each
+ * generation in the ExpiringStore (Redis with REDIS_URL), which every replica compares on each
  * read: a node change is seen everywhere at once, for one small cache read per call. It runs
  * on NODES_CHANGED, which admin node edits emit.
  */
@@ -42,7 +41,7 @@ export class NodeCatalogService {
 
   constructor(
     private readonly repository: NodeCatalogRepository,
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly store: ExpiringStore,
   ) {}
 
   /** The current catalog (reloaded when stale or invalidated anywhere). */
@@ -63,7 +62,7 @@ export class NodeCatalogService {
   async invalidate(): Promise<void> {
     this.current = null;
     try {
-      await this.cache.set(GENERATION_KEY, randomUUID(), GENERATION_TTL_MS);
+      await this.store.set(GENERATION_KEY, randomUUID(), GENERATION_TTL_MS);
     } catch (err) {
       // Other replicas then see the change within CATALOG_TTL_MS; never fail the admin's edit.
       this.logger.warn(
@@ -74,9 +73,9 @@ export class NodeCatalogService {
 
   private async sharedGeneration(): Promise<string> {
     try {
-      return (await this.cache.get<string>(GENERATION_KEY)) ?? 'initial';
+      return (await this.store.get(GENERATION_KEY)) ?? 'initial';
     } catch {
-      // A cache outage: fall back to the TTL alone (the non-blocking store rarely throws).
+      // A Redis outage: fall back to the TTL alone.
       return this.current?.generation ?? 'initial';
     }
   }
