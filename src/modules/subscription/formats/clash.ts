@@ -1,5 +1,5 @@
+import { stringify } from 'yaml';
 import { type ClashProxy, clashProxy } from './clash-proxies.js';
-import { clashYaml } from './clash-yaml.js';
 import { URL_TEST_PROBE, uniqueNames } from './format-helpers.js';
 import type { ProfileInput, RenderedProfile } from './profile.js';
 
@@ -18,21 +18,6 @@ export function renderClash(
   input: ProfileInput,
   options: ClashOptions = { meta: true },
 ): RenderedProfile {
-  return {
-    // Quoted values: a YAML 1.1 reader (Dreamacro Clash's yaml.v2) would read an IPv6 address
-    // such as 1:2:3:4:5:6:7:8 as a base-60 integer, or a name like `no` as a boolean.
-    // `yaml`'s stringify with CLASH_YAML_OPTIONS, byte for byte (clash-yaml.ts), only faster.
-    body: clashYaml(clashDocument(input, options)),
-    contentType: 'text/yaml; charset=utf-8',
-    extension: 'yaml',
-  };
-}
-
-/** The Clash profile as the document its YAML is written from. */
-export function clashDocument(
-  input: ProfileInput,
-  options: ClashOptions = { meta: true },
-): Record<string, unknown> {
   const selectName = groupName(input.title);
   const reserved = [selectName, AUTO_GROUP, 'DIRECT', 'REJECT', 'GLOBAL'];
   const names = uniqueNames(input.entries, reserved);
@@ -40,7 +25,7 @@ export function clashDocument(
     .map((entry, i) => clashProxy(entry, names[i], options.meta))
     .filter((proxy): proxy is ClashProxy => proxy !== null);
   const proxyNames = proxies.map((proxy) => String(proxy.name));
-  return {
+  const config = {
     'mixed-port': 7890,
     'allow-lan': false,
     mode: 'rule',
@@ -48,6 +33,17 @@ export function clashDocument(
     proxies,
     'proxy-groups': proxyGroups(selectName, proxyNames),
     rules: [`MATCH,${selectName}`],
+  };
+  return {
+    // Quoted values: a YAML 1.1 reader (Dreamacro Clash's yaml.v2) would read an IPv6 address
+    // such as 1:2:3:4:5:6:7:8 as a base-60 integer, or a name like `no` as a boolean.
+    body: stringify(config, {
+      lineWidth: 0,
+      defaultKeyType: 'PLAIN',
+      defaultStringType: 'QUOTE_DOUBLE',
+    }),
+    contentType: 'text/yaml; charset=utf-8',
+    extension: 'yaml',
   };
 }
 
