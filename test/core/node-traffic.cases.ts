@@ -261,19 +261,19 @@ describe('traffic ingestion (core)', () => {
   it('a lock error on the claim itself reruns the report; it is not taken for a duplicate', async () => {
     const n = await createNode(c.ds);
     const a = await createNodeUser(c.ds);
-    const original = EntityManager.prototype.query;
     let failed = 0;
+    type Query = EntityManager['query'];
     jest.spyOn(EntityManager.prototype, 'query').mockImplementation(function (
       this: EntityManager,
-      sql: string,
-      params?: unknown[],
-    ) {
+      ...[sql, params]: Parameters<Query>
+    ): ReturnType<Query> {
       if (failed === 0 && /^INSERT INTO .traffic_report/.test(sql)) {
         failed++;
         return Promise.reject(lockError());
       }
-      return original.call(this, sql, params);
-    } as typeof original);
+      // what EntityManager.query itself does
+      return this.connection.query(sql, params, this.queryRunner);
+    });
     const outcome = await c.traffic.ingest(
       n.id,
       [{ user_id: a.id, u: 3, d: 4 }],
