@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { QueryFailedError } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
 import { MAX_TRAFFIC_BYTES } from '../../src/modules/node/node.constants.js';
 import {
   SsNode,
@@ -225,6 +225,90 @@ describe('traffic ingestion (core)', () => {
     expect(await counters([a.id])).toEqual([[1, 1]]);
   });
 
+  it('bills only the users the node may serve (its group, 0 = every group; class at least its class); the others are skipped, untouched', async () => {
+    const n = await createNode(c.ds, { nodeGroup: 3, nodeClass: 2 });
+    const [atClass, above, otherGroup, below] = [
+      await createNodeUser(c.ds, { nodeGroup: 3, classLevel: 2 }),
+      await createNodeUser(c.ds, { nodeGroup: 3, classLevel: 5 }),
+      await createNodeUser(c.ds, { nodeGroup: 4, classLevel: 5 }),
+      await createNodeUser(c.ds, { nodeGroup: 3, classLevel: 1 }),
+    ];
+    const ids = [atClass.id, above.id, otherGroup.id, below.id];
+    const outcome = await c.traffic.ingest(
+      n.id,
+      ids.map((id) => ({ user_id: id, u: 1, d: 2 })),
+      T0,
+    );
+    expect(outcome).toMatchObject({ updated: 2, skipped: 2, rawBytes: 12 });
+    expect(await counters(ids)).toEqual([
+      [1, 2],
+      [1, 2],
+      [0, 0],
+      [0, 0],
+    ]);
+    // The node's counter takes every reported byte (what it carried), billed or not.
+    expect((await node(n.id)).nodeBandwidth).toBe(12);
+    const everyGroup = await createNode(c.ds, { nodeGroup: 0, nodeClass: 0 });
+    expect(
+      await c.traffic.ingest(
+        everyGroup.id,
+        ids.map((id) => ({ user_id: id, u: 1, d: 1 })),
+        T0,
+      ),
+    ).toMatchObject({ updated: 4, skipped: 0 });
+  });
+
+  it('a lock error on the claim itself reruns the report; it is not taken for a duplicate', async () => {
+    const n = await createNode(c.ds);
+    const a = await createNodeUser(c.ds);
+    let failed = 0;
+    type Query = EntityManager['query'];
+    jest.spyOn(EntityManager.prototype, 'query').mockImplementation(function (
+      this: EntityManager,
+      ...[sql, params]: Parameters<Query>
+    ): ReturnType<Query> {
+      if (failed === 0 && /^INSERT INTO .traffic_report/.test(sql)) {
+        failed++;
+        return Promise.reject(lockError());
+      }
+      // what EntityManager.query itself does
+      return this.connection.query(sql, params, this.queryRunner);
+    });
+    const outcome = await c.traffic.ingest(
+      n.id,
+      [{ user_id: a.id, u: 3, d: 4 }],
+      T0,
+    );
+    expect(failed).toBe(1);
+    expect(outcome).toMatchObject({ updated: 1, duplicate: false });
+    expect(await counters([a.id])).toEqual([[3, 4]]);
+  });
+
+  it('a report is also the heartbeat: a report of zeros right after writes none', async () => {
+    const n = await createNode(c.ds);
+    const a = await createNodeUser(c.ds);
+    await c.traffic.ingest(n.id, [{ user_id: a.id, u: 1, d: 1 }], T0);
+    const touch = jest.spyOn(NodeRepository.prototype, 'touchHeartbeat');
+    await c.traffic.ingest(n.id, [{ user_id: a.id, u: 0, d: 0 }], at(1));
+    expect(touch).not.toHaveBeenCalled();
+  });
+
+  it("saturates the node's counter too, and leaves a counter already past the cap as it is", async () => {
+    const n = await createNode(c.ds, { nodeBandwidth: MAX_TRAFFIC_BYTES - 5 });
+    const a = await createNodeUser(c.ds);
+    // 2^53 + 1000: past MAX_TRAFFIC_BYTES, written as an SQL literal (exact in BIGINT/INTEGER)
+    await c.ds.query('UPDATE user SET d = 9007199254741992 WHERE id = ?', [
+      a.id,
+    ]);
+    await c.traffic.ingest(n.id, [{ user_id: a.id, u: 10, d: 10 }], T0);
+    expect((await node(n.id)).nodeBandwidth).toBe(MAX_TRAFFIC_BYTES);
+    const [row] = await c.ds.query<{ same: number; u: number }[]>(
+      'SELECT d = 9007199254741992 AS same, u FROM user WHERE id = ?',
+      [a.id],
+    );
+    expect([Number(row.same), Number(row.u)]).toEqual([1, 10]);
+  });
+
   it('no traffic log rows unless TRAFFIC_LOG is on', async () => {
     const n = await createNode(c.ds);
     const a = await createNodeUser(c.ds);
@@ -285,6 +369,29 @@ describe('traffic ingestion (core, TRAFFIC_LOG=true)', () => {
         logTime: unix(T0),
       },
     ]);
+  });
+
+  it("logs nobody outside the node's scope", async () => {
+    const n = await createNode(c.ds, { nodeGroup: 5, nodeClass: 1 });
+    const [served, otherGroup, lowClass] = [
+      await createNodeUser(c.ds, { nodeGroup: 5, classLevel: 1 }),
+      await createNodeUser(c.ds, { nodeGroup: 6, classLevel: 1 }),
+      await createNodeUser(c.ds, { nodeGroup: 5, classLevel: 0 }),
+    ];
+    await c.traffic.ingest(
+      n.id,
+      [served, otherGroup, lowClass].map((u) => ({
+        user_id: u.id,
+        u: 1,
+        d: 1,
+      })),
+      T0,
+    );
+    expect(
+      (await c.ds.getRepository(UserTrafficLog).findBy({ nodeId: n.id })).map(
+        (r) => r.userId,
+      ),
+    ).toEqual([served.id]);
   });
 
   it('a report naming only deleted users logs nothing', async () => {

@@ -1,5 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { User } from '../../src/database/entities/index.js';
+import { insertAccount } from '../factories/account.factory.js';
 import { signUp, signUpAdmin, uniqueEmail } from '../factories/user.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
 
@@ -315,6 +316,32 @@ describe('registration modes (e2e)', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.code).toBe('INVITE_CODE_INVALID');
       expect(await t.dataSource.getRepository(User).count()).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('REGISTER_MODE=invite accepts a valid code: the account is created under its inviter and signs in', async () => {
+    const t = await createTestApp({ env: { REGISTER_MODE: 'invite' } });
+    try {
+      const inviter = await insertAccount(t.dataSource, {
+        inviteCode: 'InviteCode42',
+      });
+      const invitee = await signUp(t, { invite_code: 'InviteCode42' });
+      const row = await t.dataSource
+        .getRepository(User)
+        .findOneByOrFail({ id: invitee.id });
+      expect(row.refBy).toBe(inviter.id);
+      await t.http().get(`${API}/user/info`).set(invitee.auth).expect(200);
+      // the invitee's own code opens the door to the next one
+      const next = await signUp(t, { invite_code: row.inviteCode! });
+      expect(
+        (
+          await t.dataSource
+            .getRepository(User)
+            .findOneByOrFail({ id: next.id })
+        ).refBy,
+      ).toBe(invitee.id);
     } finally {
       await t.close();
     }

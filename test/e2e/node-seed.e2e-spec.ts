@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SsNode } from '../../src/database/entities/index.js';
 import { NodeCacheService } from '../../src/modules/node-api/node-cache.service.js';
 import { NodeStateService } from '../../src/modules/node/node-state.service.js';
@@ -369,4 +370,39 @@ describe('node API: seed /app/api/v0/node routes (e2e)', () => {
       }
     },
   );
+});
+
+describe('node API: the cached user list expires after NODE_USERS_CACHE_TTL_S (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { NODE_USERS_CACHE_TTL_S: '2' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('a change no event announces shows once the TTL has passed, under a new ETag', async () => {
+    const node = await createNode(t.dataSource, { nodeGroup: 7 });
+    const a = await createNodeUser(t.dataSource, { nodeGroup: 7 });
+    const list = () =>
+      t
+        .http()
+        .get(`${API}/node/users`)
+        .query({ node_id: node.id })
+        .set(KEY)
+        .expect(200);
+    const first = await list();
+    const filledAt = Date.now();
+    expect(first.body.data.count).toBe(1);
+    // a direct write (no event): only the TTL can retire the cached list
+    await updateUser(t.dataSource, a.id, { enable: 0 });
+    const cached = await list();
+    expect(Date.now() - filledAt).toBeLessThan(2_000);
+    expect(cached.headers.etag).toBe(first.headers.etag);
+    expect(cached.body.data.count).toBe(1);
+    await sleep(2_000 - (Date.now() - filledAt) + 300);
+    const expired = await list();
+    expect(expired.body.data).toEqual({ users: [], count: 0 });
+    expect(expired.headers.etag).not.toBe(first.headers.etag);
+  });
 });

@@ -30,6 +30,8 @@ describe('commission', () => {
     ['alice@example.com', 'al***@example.com'],
     ['a@b.c', 'a***@b.c'],
     ['noat', 'no***'],
+    // '@' first: nothing before it to show (and not taken for a missing '@')
+    ['@example.com', '***@example.com'],
   ])('masks %s as %s', (email, masked) => {
     expect(maskEmail(email)).toBe(masked);
   });

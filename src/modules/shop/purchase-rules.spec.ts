@@ -140,7 +140,13 @@ describe('decidePurchase: level', () => {
           }),
         ),
       ).toThrow(
-        expect.objectContaining({ code: ShopErrorCode.CLASS_DOWNGRADE }),
+        expect.objectContaining({
+          code: ShopErrorCode.CLASS_DOWNGRADE,
+          message:
+            `This plan's level ${plan} is below your current level ${current} ` +
+            `(active until ${days(1).toISOString()}); ` +
+            'buy it with allow_downgrade: true to replace your level',
+        }),
       );
     },
   );
@@ -278,7 +284,12 @@ describe('price and coupons', () => {
     { name: 'fractional credit', coupon: { credit: 12.5 } },
   ])('a coupon with $name is refused with COUPON_INVALID', ({ coupon }) => {
     expect(() => decidePurchase(request({ coupon }))).toThrow(
-      expect.objectContaining({ code: ShopErrorCode.COUPON_INVALID }),
+      expect.objectContaining({
+        code: ShopErrorCode.COUPON_INVALID,
+        message: expect.stringContaining(
+          'Coupon SAVE has a discount outside 0-100 %',
+        ),
+      }),
     );
   });
 
@@ -286,10 +297,19 @@ describe('price and coupons', () => {
     'a plan priced $priceCents is refused with PLAN_PRICE_INVALID',
     ({ priceCents }) => {
       expect(() => decidePurchase(request({ priceCents }))).toThrow(
-        expect.objectContaining({ code: ShopErrorCode.PLAN_PRICE_INVALID }),
+        expect.objectContaining({
+          code: ShopErrorCode.PLAN_PRICE_INVALID,
+          message: expect.stringContaining(
+            'Plan 7 has a negative or unreadable price',
+          ),
+        }),
       );
     },
   );
+
+  it('a free plan (price 0) is bought for nothing, not refused', () => {
+    expect(decidePurchase(request({ priceCents: 0 })).priceCents).toBe(0);
+  });
 
   it('no coupon → full price', () => {
     expect(decidePurchase(request({ priceCents: 2550 })).priceCents).toBe(2550);
@@ -300,25 +320,29 @@ describe('price and coupons', () => {
       name: 'expired',
       coupon: { expire: NOW.getTime() / 1000 - 1 },
       code: ShopErrorCode.COUPON_EXPIRED,
+      message: 'Coupon SAVE has expired',
     },
     {
       name: 'for other plans',
       coupon: { shopIds: [1, 2] },
       code: ShopErrorCode.COUPON_NOT_APPLICABLE,
+      message: 'Coupon SAVE does not apply to this plan',
     },
     {
       name: 'per-user uses reached',
       coupon: { onetime: 2, usedByUser: 2 },
       code: ShopErrorCode.COUPON_LIMIT_REACHED,
+      message: 'Coupon SAVE may be used 2 time(s) per user',
     },
     {
       name: 'total uses reached',
       coupon: { totalLimit: 5, used: 5 },
       code: ShopErrorCode.COUPON_USED_UP,
+      message: 'Coupon SAVE has been used up',
     },
-  ])('coupon $name is refused with $code', ({ coupon, code }) => {
+  ])('coupon $name is refused with $code', ({ coupon, code, message }) => {
     expect(() => decidePurchase(request({ coupon }))).toThrow(
-      expect.objectContaining({ code }),
+      expect.objectContaining({ code, message }),
     );
   });
 
@@ -328,6 +352,11 @@ describe('price and coupons', () => {
       name: 'unlimited per user (onetime 0)',
       coupon: { onetime: 0, usedByUser: 99 },
     },
+    {
+      name: 'one per-user use left (1 of 2)',
+      coupon: { onetime: 2, usedByUser: 1 },
+    },
+    { name: 'one total use left (4 of 5)', coupon: { totalLimit: 5, used: 4 } },
     {
       name: 'unlimited total (total_limit 0)',
       coupon: { totalLimit: 0, used: 1000 },
