@@ -17,8 +17,8 @@
  *   the earner's credit, read and log row); retried on a deadlock as the app does; then the
  *   `payment_callback` record. Replies `success` / `fail` as the app.
  * - `POST /app/api/v0/user/buy` (JwtStrategy + ShopPurchaseService.purchase): the bearer JWT
- *   verified (HS256, issuer, audience, expiry) and its user looked up; the body checked; ONE
- *   transaction: the purchaser's row `FOR UPDATE`, the plan, the rules, the `bought` row, the
+ *   verified (HS256, issuer, audience, expiry) and its user looked up; the body checked; the plan
+ *   read and checked; ONE transaction: the purchaser's row `FOR UPDATE`, the rules, the `bought` row, the
  *   guarded debit, the balance read, the ledger row, the account update (quota added in SQL), the
  *   quota read; then the node user lists and the user's subscription bodies dropped from Redis
  *   (the USERS_ENTITLEMENTS_CHANGED listeners). Replies the app's envelope.
@@ -351,11 +351,9 @@ function toIso(d) {
   return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
-/** ShopPurchaseService.purchaseInTransaction; the result DTO or an error reply. */
-async function purchaseIn(conn, userId, shopId, now) {
-  const [[user]] = await run(conn, purchaserQuery(q, userId, ' FOR UPDATE'));
-  if (!user) return { status: 404, msg: 'User not found' };
-  const [[shop]] = await run(conn, planQuery(q, shopId));
+/** ShopPurchaseService.purchase before its transaction: the plan, read and checked (no lock). */
+async function readPlan(shopId) {
+  const [[shop]] = await run(pool, planQuery(q, shopId));
   if (!shop || Number(shop.status) !== 1)
     return { status: 404, msg: 'Plan not found' };
   const content = parsePlanContent(
@@ -363,13 +361,22 @@ async function purchaseIn(conn, userId, shopId, now) {
     Boolean(Number(shop.autoResetBandwidth)),
   );
   if (!content) return { status: 409, msg: 'Plan has invalid content' };
-  const plan = {
-    id: shop.id,
-    name: shop.name,
-    priceCents: toCents(shop.price),
-    autoRenewDays: shop.autoRenew,
-    content,
+  return {
+    status: 200,
+    plan: {
+      id: shop.id,
+      name: shop.name,
+      priceCents: toCents(shop.price),
+      autoRenewDays: shop.autoRenew,
+      content,
+    },
   };
+}
+
+/** ShopPurchaseService.purchaseInTransaction; the result DTO or an error reply. */
+async function purchaseIn(conn, userId, plan, now) {
+  const [[user]] = await run(conn, purchaserQuery(q, userId, ' FOR UPDATE'));
+  if (!user) return { status: 404, msg: 'User not found' };
   const moneyCents = toCents(user.money);
   const outcome = decidePurchase({
     user: {
@@ -462,8 +469,11 @@ async function buy(req, res) {
       400,
       '{"ret":0,"msg":"shop_id must be a positive integer"}',
     );
+  const read = await readPlan(shopId);
+  if (read.status !== 200)
+    return send(res, read.status, JSON.stringify({ ret: 0, msg: read.msg }));
   const result = await transaction((conn) =>
-    purchaseIn(conn, user.id, shopId, new Date()),
+    purchaseIn(conn, user.id, read.plan, new Date()),
   );
   if (result.status !== 200)
     return send(
