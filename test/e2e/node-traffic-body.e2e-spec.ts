@@ -5,9 +5,11 @@ import {
 } from '../../src/database/entities/index.js';
 import { createValidationPipe } from '../../src/common/http/validation.pipe.js';
 import { SspanelTrafficDto } from '../../src/modules/node-api/dto/traffic-report.dto.js';
+import { NodeIdQueryDto } from '../../src/modules/node-api/dto/node-query.dto.js';
 import {
   createNode,
   createNodeUser,
+  MU_KEY,
   muQuery,
 } from '../factories/node.factory.js';
 import { createTestApp, TestApp } from '../utils/test-app.js';
@@ -122,5 +124,43 @@ describe('node API: the SSPanel traffic body (e2e)', () => {
       ret: 0,
       msg: 'refused' in expected ? expected.refused : 'accepted?',
     });
+  });
+
+  it.each([
+    ['canonical', (id: number) => `node_id=${id}`],
+    ['a leading zero', (id: number) => `node_id=0${id}`],
+    ['a fraction', (id: number) => `node_id=${id}.0`],
+    ['node_id 0', () => `node_id=0`],
+    ['node_id past INT_MAX', () => `node_id=2147483648`],
+    ['node_id twice', (id: number) => `node_id=${id}&node_id=${id}`],
+    ['node_id missing', () => ``],
+    ['an unknown parameter', (id: number) => `node_id=${id}&x=1`],
+  ])('query %s: answered as the global pipe decides', async (_, query) => {
+    const extra = query(node.id);
+    const search = `key=${encodeURIComponent(MU_KEY)}&muKey=${encodeURIComponent(MU_KEY)}${extra ? `&${extra}` : ''}`;
+    const res = await t
+      .http()
+      .post(`/mod_mu/users/traffic?${search}`)
+      .send({ data: [{ user_id: user.id, u: 1, d: 1 }] });
+    const params = new URLSearchParams(search);
+    const parsed = Object.fromEntries(
+      [...new Set(params.keys())].map((k) => {
+        const all = params.getAll(k);
+        return [k, all.length > 1 ? all : all[0]];
+      }),
+    );
+    let refused: string | null = null;
+    try {
+      await createValidationPipe().transform(parsed, {
+        type: 'query',
+        metatype: NodeIdQueryDto,
+      });
+    } catch (err) {
+      refused = (err as Error).message;
+    }
+    if (refused === null)
+      expect([res.status, res.body]).toEqual([200, { ret: 1, msg: 'ok' }]);
+    else
+      expect([res.status, res.body]).toEqual([400, { ret: 0, msg: refused }]);
   });
 });

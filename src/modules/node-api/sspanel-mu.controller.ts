@@ -11,7 +11,7 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBody } from '@nestjs/swagger';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SpeaksDialect } from './node-dialect.interceptor.js';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
@@ -26,6 +26,8 @@ import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { NodeIdParamDto, NodeIdQueryDto } from './dto/node-query.dto.js';
 import { SspanelTrafficDto } from './dto/traffic-report.dto.js';
 import {
+  type NodeIdQuery,
+  NodeIdQueryPipe,
   type SspanelTrafficBody,
   SspanelTrafficPipe,
 } from './dto/traffic-report.pipe.js';
@@ -97,8 +99,9 @@ export class SspanelMuController {
   @Post('users/traffic')
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: SspanelTrafficDto })
+  @ApiQuery({ type: NodeIdQueryDto })
   async userTraffic(
-    @Query() query: NodeIdQueryDto,
+    @Query(NodeIdQueryPipe) query: NodeIdQuery,
     @Body(SspanelTrafficPipe) dto: SspanelTrafficBody,
   ): Promise<SspanelOk> {
     await this.traffic.ingest(query.node_id, dto.data);
