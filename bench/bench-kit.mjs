@@ -324,6 +324,7 @@ export function ceilingPool() {
     bigNumberStrings: false,
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
+    trace: false,
   });
 }
 

@@ -5,8 +5,7 @@
  * pid, status, amount format), `toCents`/`formatCents`, the commission levels and rounding,
  * `parsePlanContent` and `decidePurchase`. The statements of the notify, the balance change and
  * the purchase come from the app's own builders (payment-sql.ts, ledger-sql.ts,
- * referral-sql.ts, shop-sql.ts), so both run identical SQL; the purchaser's locking read, the
- * account update and the JWT's user lookup (the app still uses TypeORM there) are written out here.
+ * referral-sql.ts, shop-sql.ts, user-sql.ts, node-sql.ts), so both run identical SQL.
  * Same statements in the same order and the same transactions:
  *
  * - `GET|POST /app/api/v0/payment/notify/epay` (PaymentCallbackService.settle +
@@ -18,13 +17,13 @@
  *   the earner's credit, read and log row); retried on a deadlock as the app does; then the
  *   `payment_callback` record. Replies `success` / `fail` as the app.
  * - `POST /app/api/v0/user/buy` (JwtStrategy + ShopPurchaseService.purchase): the bearer JWT
- *   verified (HS256, issuer, audience, expiry) and its user looked up; the body checked; ONE
- *   transaction: the purchaser's row `FOR UPDATE`, the plan, the rules, the `bought` row, the
+ *   verified (HS256, issuer, audience, expiry) and its user looked up; the body checked; the plan
+ *   read and checked; ONE transaction: the purchaser's row `FOR UPDATE`, the rules, the `bought` row, the
  *   guarded debit, the balance read, the ledger row, the account update (quota added in SQL), the
  *   quota read; then the node user lists and the user's subscription bodies dropped from Redis
  *   (the USERS_ENTITLEMENTS_CHANGED listeners). Replies the app's envelope.
  */
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
@@ -54,10 +53,14 @@ import {
 } from './.build/modules/referral/commission.js';
 import { parsePlanContent } from './.build/modules/shop/plan-content.js';
 import {
+  accountUpdateQuery,
   insertBoughtQuery,
   planQuery,
+  purchaserQuery,
   transferEnableQuery,
 } from './.build/modules/shop/shop-sql.js';
+import { authIdentityQuery } from './.build/modules/user/user-sql.js';
+import { nodeIdsQuery } from './.build/modules/node/node-sql.js';
 import { decidePurchase } from './.build/modules/shop/purchase-rules.js';
 
 const PORT = Number(process.env.PORT);
@@ -69,6 +72,8 @@ const LEVELS = commissionLevels(
 );
 const MAX_TIMES = Number(process.env.PAYBACK_MAX_TIMES ?? 1);
 const JWT_SECRET = process.env.JWT_SECRET;
+// As JwtStrategy: the secret as a KeyObject made once (a string is tried as a PEM key per verify).
+const JWT_KEY = createSecretKey(Buffer.from(JWT_SECRET, 'utf8'));
 const JWT_OPTIONS = {
   issuer: process.env.JWT_ISSUER ?? 'panel',
   audience: process.env.JWT_AUDIENCE ?? 'panel-users',
@@ -326,16 +331,14 @@ async function authenticate(req) {
   if (!header.startsWith('Bearer ')) return null;
   let payload;
   try {
-    payload = jwt.verify(header.slice(7), JWT_SECRET, JWT_OPTIONS);
+    payload = jwt.verify(header.slice(7), JWT_KEY, JWT_OPTIONS);
   } catch {
     return null;
   }
   const id = Number(payload.sub);
   if (!Number.isSafeInteger(id) || id <= 0) return null;
-  const [[user]] = await pool.query(
-    'SELECT `id`, `email`, `is_admin`, `enable`, `pass` FROM `user` WHERE `id` = ? LIMIT 1',
-    [id],
-  );
+  const identity = authIdentityQuery(q, id);
+  const [[user]] = await pool.query(identity.sql, identity.params);
   if (!user || typeof payload.exp !== 'number') return null;
   const want = accountStamp(JWT_SECRET, {
     pass: user.pass,
@@ -348,14 +351,9 @@ function toIso(d) {
   return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
-/** ShopPurchaseService.purchaseInTransaction; the result DTO or an error reply. */
-async function purchaseIn(conn, userId, shopId, now) {
-  const [[user]] = await conn.query(
-    'SELECT `id`, `class` AS `classLevel`, `class_expire` AS `classExpire`, `expire_in` AS `expireIn`, `money` FROM `user` WHERE `id` = ? LIMIT 1 FOR UPDATE',
-    [userId],
-  );
-  if (!user) return { status: 404, msg: 'User not found' };
-  const [[shop]] = await run(conn, planQuery(q, shopId));
+/** ShopPurchaseService.purchase before its transaction: the plan, read and checked (no lock). */
+async function readPlan(shopId) {
+  const [[shop]] = await run(pool, planQuery(q, shopId));
   if (!shop || Number(shop.status) !== 1)
     return { status: 404, msg: 'Plan not found' };
   const content = parsePlanContent(
@@ -363,13 +361,22 @@ async function purchaseIn(conn, userId, shopId, now) {
     Boolean(Number(shop.autoResetBandwidth)),
   );
   if (!content) return { status: 409, msg: 'Plan has invalid content' };
-  const plan = {
-    id: shop.id,
-    name: shop.name,
-    priceCents: toCents(shop.price),
-    autoRenewDays: shop.autoRenew,
-    content,
+  return {
+    status: 200,
+    plan: {
+      id: shop.id,
+      name: shop.name,
+      priceCents: toCents(shop.price),
+      autoRenewDays: shop.autoRenew,
+      content,
+    },
   };
+}
+
+/** ShopPurchaseService.purchaseInTransaction; the result DTO or an error reply. */
+async function purchaseIn(conn, userId, plan, now) {
+  const [[user]] = await run(conn, purchaserQuery(q, userId, ' FOR UPDATE'));
+  if (!user) return { status: 404, msg: 'User not found' };
   const moneyCents = toCents(user.money);
   const outcome = decidePurchase({
     user: {
@@ -409,28 +416,8 @@ async function purchaseIn(conn, userId, shopId, now) {
     if (!applied) return { status: 402, msg: 'Insufficient balance' };
     balanceCents = applied.afterCents;
   }
-  const set = ['`class` = ?', '`class_expire` = ?', '`expire_in` = ?'];
-  const params = [outcome.classLevel, outcome.classExpire, outcome.expireIn];
-  if (outcome.quota.mode === 'reset') {
-    set.push('`transfer_enable` = ?', '`u` = 0', '`d` = 0', '`last_day_t` = 0');
-    params.push(outcome.quota.bytes);
-  }
-  if (outcome.quota.mode === 'add') {
-    set.push('`transfer_enable` = transfer_enable + ?');
-    params.push(outcome.quota.bytes);
-  }
-  if (outcome.speedlimit !== null) {
-    set.push('`node_speedlimit` = ?');
-    params.push(outcome.speedlimit);
-  }
-  if (outcome.connector !== null) {
-    set.push('`node_connector` = ?');
-    params.push(outcome.connector);
-  }
-  await conn.query(`UPDATE \`user\` SET ${set.join(', ')} WHERE \`id\` = ?`, [
-    ...params,
-    userId,
-  ]);
+  // mysql2 binds a Date as TypeORM's persistence conversion hands it over (the app's persister).
+  await run(conn, accountUpdateQuery(q, userId, outcome));
   const [[quota]] = await run(conn, transferEnableQuery(q, userId));
   return {
     status: 200,
@@ -454,7 +441,8 @@ async function purchaseIn(conn, userId, shopId, now) {
 
 /** The USERS_ENTITLEMENTS_CHANGED listeners: every node's lists, the user's subscription bodies. */
 async function refreshNodeLists(userId) {
-  const [rows] = await pool.query('SELECT `id` FROM `ss_node`');
+  const ids = nodeIdsQuery(q);
+  const [rows] = await pool.query(ids.sql, ids.params);
   const keys = ['seed:all'];
   for (const { id } of rows)
     keys.push(`mu:${id}`, `seed:${id}`, `uniproxy:${id}`);
@@ -481,8 +469,11 @@ async function buy(req, res) {
       400,
       '{"ret":0,"msg":"shop_id must be a positive integer"}',
     );
+  const read = await readPlan(shopId);
+  if (read.status !== 200)
+    return send(res, read.status, JSON.stringify({ ret: 0, msg: read.msg }));
   const result = await transaction((conn) =>
-    purchaseIn(conn, user.id, shopId, new Date()),
+    purchaseIn(conn, user.id, read.plan, new Date()),
   );
   if (result.status !== 200)
     return send(

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import {
   API_PREFIX,
+  isGatewayCallbackPath,
   isNodeAgentPath,
   PAYMENT_NOTIFY_PATH,
   SEED_NODE_PATH,
@@ -43,10 +44,12 @@ export async function configureApp(app: INestApplication): Promise<void> {
   // First in the chain, so requests rejected by the body parsers (413) are timed too.
   express.use(app.get(MetricsService).httpMiddleware());
   // Browser hardening headers for everything but the node agents' JSON API (XrayR and the seed
-  // agents are Go HTTP clients: CSP, HSTS, frame and MIME-sniffing rules mean nothing to them).
+  // agents are Go HTTP clients: CSP, HSTS, frame and MIME-sniffing rules mean nothing to them)
+  // and the payment gateways' server-to-server callbacks (likewise).
   const browserHeaders = helmet();
   express.use((req: Request, res: Response, next: NextFunction) => {
-    if (isNodeAgentPath(req.path)) return next();
+    if (isNodeAgentPath(req.path) || isGatewayCallbackPath(req.path))
+      return next();
     browserHeaders(req, res, next);
   });
   // Subscription fetches (`GET /sub/:token[/:format]`) answered past helmet and the metrics

@@ -28,3 +28,13 @@ export function forUpdate<T extends ObjectLiteral>(
 ): SelectQueryBuilder<T> {
   return isMysql(qb.connection) ? qb.setLock('pessimistic_write') : qb;
 }
+
+/**
+ * forUpdate() for a raw SELECT (a builder of a hot path's `*-sql.ts` appends it): ` FOR UPDATE`
+ * on MySQL/MariaDB, nothing on SQLite, by the same rule.
+ */
+export function forUpdateClause(
+  dataSource: Pick<DataSource, 'options'>,
+): string {
+  return isMysql(dataSource) ? ' FOR UPDATE' : '';
+}

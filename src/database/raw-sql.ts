@@ -13,7 +13,8 @@ export type Quote = (identifier: string) => string;
 /** A raw statement with positional `?` placeholders, which mysql2 and better-sqlite3 both bind. */
 export interface SqlQuery {
   sql: string;
-  params: (string | number | null)[];
+  /** Dates only as {@link persister} prepares them (the driver binds them as TypeORM would). */
+  params: (string | number | Date | null)[];
 }
 
 /**
@@ -102,5 +103,33 @@ export function hydrator<T, K extends keyof T & string>(
     for (const [property, column] of columns)
       out[property] = driver.prepareHydratedValue(row[property], column);
     return out as Pick<T, K>;
+  };
+}
+
+/**
+ * The reverse of {@link hydrator}: values of `entity`'s properties as TypeORM would bind them in
+ * an INSERT or UPDATE (the column transformers, then the driver's conversion: a DATETIME is a
+ * Date for mysql2, a UTC `YYYY-MM-DD HH:mm:ss.SSS` string for SQLite).
+ */
+export function persister<T, K extends keyof T & string>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  properties: readonly K[],
+): (property: K, value: T[K]) => string | number | Date | null {
+  let columns: Map<K, ColumnMetadata> | undefined;
+  return (property, value) => {
+    columns ??= new Map(
+      properties.map((p) => {
+        const column = dataSource
+          .getMetadata(entity)
+          .findColumnWithPropertyName(p);
+        if (!column) throw new Error(`No column for property ${p}`);
+        return [p, column];
+      }),
+    );
+    const column = columns.get(property);
+    if (!column) throw new Error(`Property ${property} was not declared`);
+    return dataSource.driver.preparePersistentValue(value, column) as
+      string | number | Date | null;
   };
 }

@@ -78,6 +78,11 @@ export function isNodeAgentPath(path: string): boolean {
   );
 }
 
+/** Is this served path a payment gateway's callback (`/app/api/v0/payment/notify/...`)? */
+export function isGatewayCallbackPath(path: string): boolean {
+  return isUnder(path, PAYMENT_NOTIFY_PATH);
+}
+
 /** Is this served path V2Board's UniProxy dialect? */
 export function isUniProxyPath(path: string): boolean {
   return isUnder(path, UNIPROXY_PATH);

@@ -21,6 +21,7 @@ import {
   NodeStateService,
   type NodeDialect,
 } from '../node/node-state.service.js';
+import { canonicalNodeId } from './dto/node-query.dto.js';
 import { NodeUserListService } from './node-user-list.service.js';
 import {
   parseUniProxyCaller,
@@ -35,9 +36,6 @@ import {
   SSPANEL_USERS_ROUTE,
   SspanelMuController,
 } from './sspanel-mu.controller.js';
-
-const INT_MAX = 2_147_483_647;
-const NODE_ID = /^[1-9][0-9]{0,9}$/;
 
 /** What a route reads from a request it may answer: the node, and its own 304 method. */
 interface ParsedPoll {
@@ -249,29 +247,6 @@ function send304(req: Request, res: Response, etag: string): void {
   res.setHeader('ETag', etag);
   res.statusCode = 304;
   res.end();
-}
-
-/**
- * node_id when the query is one the route's DTO accepts as is: only `key`, `muKey` (strings)
- * and `node_id` (a plain positive integer, required or optional per route). Undefined: no
- * node_id; null: not for the fast path.
- */
-function canonicalNodeId(
-  query: Request['query'],
-  required: boolean,
-): number | undefined | null {
-  let nodeId: number | undefined;
-  for (const name in query) {
-    const value = query[name];
-    if (typeof value !== 'string') return null;
-    if (name === 'node_id') {
-      if (!NODE_ID.test(value)) return null;
-      nodeId = Number(value);
-      if (nodeId > INT_MAX) return null;
-    } else if (name !== 'key' && name !== 'muKey') return null;
-  }
-  if (required && nodeId === undefined) return null;
-  return nodeId;
 }
 
 /**

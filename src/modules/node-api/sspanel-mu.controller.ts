@@ -11,6 +11,7 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SpeaksDialect } from './node-dialect.interceptor.js';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
@@ -24,6 +25,12 @@ import {
 import { RateLimit } from '../throttle/rate-limit.decorator.js';
 import { NodeIdParamDto, NodeIdQueryDto } from './dto/node-query.dto.js';
 import { SspanelTrafficDto } from './dto/traffic-report.dto.js';
+import {
+  type NodeIdQuery,
+  NodeIdQueryPipe,
+  type SspanelTrafficBody,
+  SspanelTrafficPipe,
+} from './dto/traffic-report.pipe.js';
 import { sendEtagged } from './etag.js';
 import { NodeInfoService } from './node-info.service.js';
 import { NodeTelemetryService } from '../node/node-telemetry.service.js';
@@ -91,9 +98,11 @@ export class SspanelMuController {
 
   @Post('users/traffic')
   @HttpCode(HttpStatus.OK)
+  @ApiBody({ type: SspanelTrafficDto })
+  @ApiQuery({ type: NodeIdQueryDto })
   async userTraffic(
-    @Query() query: NodeIdQueryDto,
-    @Body() dto: SspanelTrafficDto,
+    @Query(NodeIdQueryPipe) query: NodeIdQuery,
+    @Body(SspanelTrafficPipe) dto: SspanelTrafficBody,
   ): Promise<SspanelOk> {
     await this.traffic.ingest(query.node_id, dto.data);
     return OK;

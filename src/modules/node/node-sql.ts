@@ -134,3 +134,8 @@ export function addNodeBandwidthQuery(
     params: [bytes, bytes, unixNow, nodeId],
   };
 }
+
+/** Every node's id (a purchase drops every node's cached lists; it runs per purchase). */
+export function nodeIdsQuery(q: Quote): SqlQuery {
+  return { sql: `SELECT ${q('id')} AS id FROM ${q('ss_node')}`, params: [] };
+}

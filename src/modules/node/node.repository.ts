@@ -8,6 +8,7 @@ import {
   addNodeBandwidthQuery,
   NODE_CONFIG_COLUMNS,
   nodeConfigQuery,
+  nodeIdsQuery,
   type NodeScope,
   nodeTrafficRateQuery,
 } from './node-sql.js';
@@ -112,8 +113,12 @@ export class NodeRepository {
   }
 
   async listIds(): Promise<number[]> {
-    const rows = await this.repo().find({ select: { id: true } });
-    return rows.map((r) => r.id);
+    const { sql, params } = nodeIdsQuery(this.q);
+    const rows = await this.dataSource.query<{ id: number | string }[]>(
+      sql,
+      params,
+    );
+    return rows.map((r) => Number(r.id));
   }
 
   /** Returns false when the node does not exist. */

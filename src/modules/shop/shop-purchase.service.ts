@@ -55,13 +55,21 @@ export class ShopPurchaseService {
     private readonly events: EventEmitter2,
   ) {}
 
-  /** Buys a plan with the user's balance. */
+  /**
+   * Buys a plan with the user's balance. The plan is read and checked before the transaction:
+   * it needs no lock, and every statement between the purchaser's row lock and the commit is
+   * time the next purchase of that user (and the pooled connection) waits.
+   */
   async purchase(cmd: PurchaseCommand): Promise<PurchaseResultDto> {
+    const plan = this.toPurchasePlan(
+      await this.shops.findPlan(cmd.shopId),
+      cmd.renewal ?? false,
+    );
     const result = await retrying(
       { attempts: ATTEMPTS, retryOn: isTransientLockError },
       () =>
         this.dataSource.transaction((manager) =>
-          this.purchaseInTransaction(manager, cmd),
+          this.purchaseInTransaction(manager, cmd, plan),
         ),
     );
     await this.refreshNodeLists([cmd.userId]);
@@ -84,16 +92,24 @@ export class ShopPurchaseService {
     }
   }
 
-  /** The purchase inside the caller's transaction (the renewal job brings its own). */
+  /**
+   * The purchase inside the caller's transaction (the renewal job brings its own); `readPlan` is
+   * the plan of `cmd.shopId` already read and checked, else it is read here.
+   */
   async purchaseInTransaction(
     manager: EntityManager,
     cmd: PurchaseCommand,
+    readPlan?: PurchasePlan,
   ): Promise<PurchaseResultDto> {
     // First statement: serialises this user's purchases (see lockPurchaser).
     const user = await this.shops.lockPurchaser(manager, cmd.userId);
     if (!user) throw notFound('User');
-    const shop = await this.shops.findPlan(cmd.shopId, manager);
-    const plan = this.toPurchasePlan(shop, cmd.renewal ?? false);
+    const plan =
+      readPlan ??
+      this.toPurchasePlan(
+        await this.shops.findPlan(cmd.shopId, manager),
+        cmd.renewal ?? false,
+      );
     const coupon = cmd.couponCode
       ? await this.findCoupon(manager, cmd.userId, cmd.couponCode)
       : null;

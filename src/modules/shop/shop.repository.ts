@@ -3,17 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { toCents } from '../../common/money.js';
 import { Bought, Shop, User } from '../../database/entities/index.js';
-import { forUpdate } from '../../database/dialect.js';
+import { forUpdateClause } from '../../database/dialect.js';
 import {
   hydrator,
   insertedId,
+  persister,
   Quote,
   runStructured,
 } from '../../database/raw-sql.js';
 import {
+  accountUpdateQuery,
   insertBoughtQuery,
   PLAN_COLUMNS,
   planQuery,
+  PURCHASER_COLUMNS,
+  purchaserQuery,
   transferEnableQuery,
 } from './shop-sql.js';
 import { PurchaseOutcome, PurchaseUser } from './purchase-rules.js';
@@ -42,8 +46,21 @@ export class ShopRepository {
 
   private readonly hydrateQuota;
 
+  private readonly hydratePurchaser;
+
+  private readonly persistDate;
+
+  private readonly lock: string;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.q = (name) => dataSource.driver.escape(name);
+    this.lock = forUpdateClause(dataSource);
+    this.hydratePurchaser = hydrator(
+      dataSource,
+      User,
+      Object.keys(PURCHASER_COLUMNS) as (keyof typeof PURCHASER_COLUMNS)[],
+    );
+    this.persistDate = persister(dataSource, User, ['classExpire', 'expireIn']);
     this.hydratePlan = hydrator(
       dataSource,
       Shop,
@@ -93,19 +110,10 @@ export class ShopRepository {
     manager: EntityManager,
     userId: number,
   ): Promise<LockedPurchaser | null> {
-    const qb = manager
-      .createQueryBuilder(User, 'u')
-      .select([
-        'u.id',
-        'u.classLevel',
-        'u.classExpire',
-        'u.expireIn',
-        'u.money',
-      ])
-      .where('u.id = :userId', { userId });
-    forUpdate(qb);
-    const user = await qb.getOne();
-    if (!user) return null;
+    const { sql, params } = purchaserQuery(this.q, userId, this.lock);
+    const [row] = (await manager.query(sql, params)) as RawRow[];
+    if (!row) return null;
+    const user = this.hydratePurchaser(row);
     return {
       classLevel: user.classLevel,
       classExpire: user.classExpire,
@@ -123,32 +131,12 @@ export class ShopRepository {
     userId: number,
     outcome: PurchaseOutcome,
   ): Promise<number> {
-    const set: Record<string, unknown> = {
-      classLevel: outcome.classLevel,
-      classExpire: outcome.classExpire,
-      expireIn: outcome.expireIn,
-    };
-    const params: Record<string, unknown> = { userId };
-    if (outcome.quota.mode === 'reset')
-      Object.assign(set, {
-        transferEnable: outcome.quota.bytes,
-        u: 0,
-        d: 0,
-        lastDayT: 0,
-      });
-    if (outcome.quota.mode === 'add') {
-      set.transferEnable = () => 'transfer_enable + :addBytes';
-      params.addBytes = outcome.quota.bytes;
-    }
-    if (outcome.speedlimit !== null) set.nodeSpeedlimit = outcome.speedlimit;
-    if (outcome.connector !== null) set.nodeConnector = outcome.connector;
-    await manager
-      .createQueryBuilder()
-      .update(User)
-      .set(set)
-      .where('id = :userId')
-      .setParameters(params)
-      .execute();
+    const update = accountUpdateQuery(this.q, userId, {
+      ...outcome,
+      classExpire: this.persistDate('classExpire', outcome.classExpire)!,
+      expireIn: this.persistDate('expireIn', outcome.expireIn)!,
+    });
+    await manager.query(update.sql, update.params);
     const quota = transferEnableQuery(this.q, userId);
     const [row] = (await manager.query(quota.sql, quota.params)) as RawRow[];
     if (!row) throw new Error(`User ${userId} not found`);

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../../database/entities/index.js';
+import { hydrator, Quote } from '../../database/raw-sql.js';
 import type { UserSort } from './dto/admin-user.dto.js';
+import { AUTH_IDENTITY_COLUMNS, authIdentityQuery } from './user-sql.js';
+
+type AuthIdentity = Pick<User, keyof typeof AUTH_IDENTITY_COLUMNS>;
 
 export type NewUser = Pick<
   User,
@@ -42,7 +46,18 @@ const SORT_COLUMNS: Record<string, keyof User> = {
  */
 @Injectable()
 export class UserRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly q: Quote;
+
+  private readonly hydrateIdentity;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.q = (name) => dataSource.driver.escape(name);
+    this.hydrateIdentity = hydrator(
+      dataSource,
+      User,
+      Object.keys(AUTH_IDENTITY_COLUMNS) as (keyof AuthIdentity)[],
+    );
+  }
 
   private repo(manager?: EntityManager) {
     return (manager ?? this.dataSource.manager).getRepository(User);
@@ -56,22 +71,13 @@ export class UserRepository {
    * The few columns a JWT check needs (the hash: a token carries a stamp of it, so a password
    * change revokes the user's tokens); null once the user is deleted.
    */
-  findAuthIdentity(
-    id: number,
-  ): Promise<Pick<
-    User,
-    'id' | 'email' | 'isAdmin' | 'enable' | 'pass'
-  > | null> {
-    return this.repo().findOne({
-      where: { id },
-      select: {
-        id: true,
-        email: true,
-        isAdmin: true,
-        enable: true,
-        pass: true,
-      },
-    });
+  async findAuthIdentity(id: number): Promise<AuthIdentity | null> {
+    const { sql, params } = authIdentityQuery(this.q, id);
+    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
+      sql,
+      params,
+    );
+    return row ? this.hydrateIdentity(row) : null;
   }
 
   findLoginByEmail(

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 const INT_MAX = 2_147_483_647;
+const NODE_ID = /^[1-9][0-9]{0,9}$/;
 
 /** SSPanel agents put the node key in the query (`key`, `muKey`); the guard checks it. */
 export class NodeKeyQueryDto {
@@ -40,4 +41,27 @@ export class NodeIdParamDto {
   @Min(1, { message: 'id must be a positive integer' })
   @Max(INT_MAX)
   id: number;
+}
+
+/**
+ * node_id when the query is one the route's DTO accepts as is: only `key`, `muKey` (strings)
+ * and `node_id` (a plain positive integer, required or optional per route). Undefined: no
+ * node_id; null: not for a fast path (node-fast-path.ts, NodeIdQueryPipe).
+ */
+export function canonicalNodeId(
+  query: Record<string, unknown>,
+  required: boolean,
+): number | undefined | null {
+  let nodeId: number | undefined;
+  for (const name in query) {
+    const value = query[name];
+    if (typeof value !== 'string') return null;
+    if (name === 'node_id') {
+      if (!NODE_ID.test(value)) return null;
+      nodeId = Number(value);
+      if (nodeId > INT_MAX) return null;
+    } else if (name !== 'key' && name !== 'muKey') return null;
+  }
+  if (required && nodeId === undefined) return null;
+  return nodeId;
 }
