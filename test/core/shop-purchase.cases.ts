@@ -231,12 +231,13 @@ describe('shop purchase (core)', () => {
     const off = await createPlan(t, { status: 0 });
     const broken = await createPlan(t, { content: '{"traffic": "lots"}' });
     const plan = await createPlan(t);
-    expect(await code(buy({ userId: 999_999, shopId: plan.id }))).toBe(
-      'NOT_FOUND',
-    );
-    expect(await code(buy({ userId: u.id, shopId: 999_999 }))).toBe(
-      'SHOP_NOT_FOUND',
-    );
+    await expect(
+      buy({ userId: 999_999, shopId: plan.id }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'User not found' });
+    await expect(buy({ userId: u.id, shopId: 999_999 })).rejects.toMatchObject({
+      code: 'SHOP_NOT_FOUND',
+      message: 'Plan not found',
+    });
     await expect(buy({ userId: u.id, shopId: off.id })).rejects.toMatchObject({
       code: 'SHOP_NOT_AVAILABLE',
       message: `Plan ${off.id} is not on sale`,
@@ -435,6 +436,7 @@ describe('shop purchase (core)', () => {
     ['', []],
     [' 1, 2 ,', [1, 2]],
     ['3', [3]],
+    ['12, 345', [12, 345]],
     ['x, y', [0]],
     ['4,x', [4]],
     ['1.5', [0]],
