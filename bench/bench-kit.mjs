@@ -345,3 +345,60 @@ export function appEnv(extra) {
     ...extra,
   };
 }
+
+/**
+ * The app's node list cache (NodeCacheService) as both node ceilings keep it (`/mod_mu` and
+ * UniProxy): `node-users:<dialect>:<id>:head` holds the ETag, `:body` the ETag and the body (it
+ * outlives the head by 5 s), a process memo holds the body's bytes, and one build at a time runs
+ * per node.
+ */
+export function nodeListCache(redis, dialect, ttlMs = 60_000) {
+  const memo = new Map();
+  const building = new Map();
+  const key = (nodeId, part) => `node-users:${dialect}:${nodeId}:${part}`;
+  return {
+    /** The cached ETag, or null once the head has expired. */
+    async headEtag(nodeId) {
+      const head = await redis.get(key(nodeId, 'head'));
+      return head ? JSON.parse(head).etag : null;
+    },
+    /** The body cached under `etag` (memo first, then Redis), or null. */
+    async body(nodeId, etag) {
+      const local = memo.get(nodeId);
+      if (local?.etag === etag) return local;
+      const stored = await redis.get(key(nodeId, 'body'));
+      const parsed = stored ? JSON.parse(stored) : null;
+      if (parsed?.etag !== etag) return null;
+      const entry = { etag, body: Buffer.from(parsed.body) };
+      memo.set(nodeId, entry);
+      return entry;
+    },
+    /** Stores a freshly built body under its ETag, as a cache fill does. */
+    async store(nodeId, etag, body) {
+      await redis.set(
+        key(nodeId, 'body'),
+        JSON.stringify({ etag, body }),
+        'PX',
+        ttlMs + 5000,
+      );
+      await redis.set(
+        key(nodeId, 'head'),
+        JSON.stringify({ etag }),
+        'PX',
+        ttlMs,
+      );
+      const entry = { etag, body: Buffer.from(body) };
+      memo.set(nodeId, entry);
+      return entry;
+    },
+    /** `build(nodeId)` once at a time per node: concurrent misses share one build. */
+    buildOnce(nodeId, build) {
+      let p = building.get(nodeId);
+      if (!p) {
+        p = build(nodeId).finally(() => building.delete(nodeId));
+        building.set(nodeId, p);
+      }
+      return p;
+    },
+  };
+}

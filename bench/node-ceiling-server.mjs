@@ -19,7 +19,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import { ceilingPool, CEILING_REDIS_PREFIX } from './bench-kit.mjs';
+import {
+  ceilingPool,
+  CEILING_REDIS_PREFIX,
+  nodeListCache,
+} from './bench-kit.mjs';
 import {
   addTrafficQuery,
   aliveIpCountsQuery,
@@ -97,8 +101,7 @@ async function heartbeat(nodeId) {
   ]);
 }
 
-const memo = new Map();
-const building = new Map();
+const listCache = nodeListCache(redis, 'mu', TTL_MS);
 
 async function build(nodeId) {
   const [[node]] = await pool.query(
@@ -144,30 +147,7 @@ async function build(nodeId) {
     body = JSON.stringify({ ret: 1, data });
   }
   const etag = `W/"${createHash('sha1').update(body).digest('base64url')}"`;
-  await redis.set(
-    `node-users:mu:${nodeId}:body`,
-    JSON.stringify({ etag, body }),
-    'PX',
-    TTL_MS + 5000,
-  );
-  await redis.set(
-    `node-users:mu:${nodeId}:head`,
-    JSON.stringify({ etag }),
-    'PX',
-    TTL_MS,
-  );
-  const entry = { etag, body: Buffer.from(body) };
-  memo.set(nodeId, entry);
-  return entry;
-}
-
-function buildOnce(nodeId) {
-  let p = building.get(nodeId);
-  if (!p) {
-    p = build(nodeId).finally(() => building.delete(nodeId));
-    building.set(nodeId, p);
-  }
-  return p;
+  return listCache.store(nodeId, etag, body);
 }
 
 async function users(req, res, url) {
@@ -179,22 +159,12 @@ async function users(req, res, url) {
   const matches = (etag) =>
     typeof inm === 'string' && inm !== '' && inm === etag;
   let entry;
-  const head = await redis.get(`node-users:mu:${nodeId}:head`);
-  if (head) {
-    const { etag } = JSON.parse(head);
+  const etag = await listCache.headEtag(nodeId);
+  if (etag) {
     if (matches(etag)) return send304(res, etag);
-    const local = memo.get(nodeId);
-    if (local?.etag === etag) entry = local;
-    else {
-      const stored = await redis.get(`node-users:mu:${nodeId}:body`);
-      const parsed = stored ? JSON.parse(stored) : null;
-      if (parsed?.etag === etag) {
-        entry = { etag, body: Buffer.from(parsed.body) };
-        memo.set(nodeId, entry);
-      }
-    }
+    entry = await listCache.body(nodeId, etag);
   }
-  entry ??= await buildOnce(nodeId);
+  entry ??= await listCache.buildOnce(nodeId, build);
   if (!entry)
     return send(
       res,

@@ -24,6 +24,7 @@ import {
   normaliseNodeType,
   typeServes,
 } from './.build/modules/node-api/uniproxy/uniproxy-node-type.js';
+import { nodeListCache } from './bench-kit.mjs';
 import { nodeConfigQuery } from './.build/modules/node/node-sql.js';
 import { readNodeProtocol } from './.build/modules/node/protocol/index.js';
 
@@ -44,8 +45,7 @@ const matches = (inm, etag) =>
  * handler.
  */
 export function uniproxyUserRoute({ pool, redis, authorized, heartbeat }) {
-  const memo = new Map();
-  const building = new Map();
+  const listCache = nodeListCache(redis, 'uniproxy', TTL_MS);
   const noted = new Map();
 
   const send = (res, status, body, headers = {}) => {
@@ -110,49 +110,17 @@ export function uniproxyUserRoute({ pool, redis, authorized, heartbeat }) {
       }
       body = JSON.stringify({ users: list });
     }
-    const etag = etagOf(body);
-    await redis.set(
-      `node-users:uniproxy:${nodeId}:body`,
-      JSON.stringify({ etag, body }),
-      'PX',
-      TTL_MS + 5000,
-    );
-    await redis.set(
-      `node-users:uniproxy:${nodeId}:head`,
-      JSON.stringify({ etag }),
-      'PX',
-      TTL_MS,
-    );
-    const entry = { etag, body: Buffer.from(body) };
-    memo.set(nodeId, entry);
-    return entry;
-  }
-
-  function buildOnce(nodeId) {
-    let p = building.get(nodeId);
-    if (!p) {
-      p = build(nodeId).finally(() => building.delete(nodeId));
-      building.set(nodeId, p);
-    }
-    return p;
+    return listCache.store(nodeId, etagOf(body), body);
   }
 
   async function cached(nodeId, inm) {
-    const head = await redis.get(`node-users:uniproxy:${nodeId}:head`);
-    if (head) {
-      const { etag } = JSON.parse(head);
+    const etag = await listCache.headEtag(nodeId);
+    if (etag) {
       if (matches(inm, etag)) return { etag, body: null };
-      const local = memo.get(nodeId);
-      if (local?.etag === etag) return local;
-      const stored = await redis.get(`node-users:uniproxy:${nodeId}:body`);
-      const parsed = stored ? JSON.parse(stored) : null;
-      if (parsed?.etag === etag) {
-        const entry = { etag, body: Buffer.from(parsed.body) };
-        memo.set(nodeId, entry);
-        return entry;
-      }
+      const entry = await listCache.body(nodeId, etag);
+      if (entry) return entry;
     }
-    const entry = await buildOnce(nodeId);
+    const entry = await listCache.buildOnce(nodeId, build);
     if (entry && matches(inm, entry.etag))
       return { etag: entry.etag, body: null };
     return entry;
