@@ -135,13 +135,24 @@ function shadowsocks2022(node: Shadowsocks2022Node): UniProxyConfig {
   };
 }
 
-function hysteria2(node: Hysteria2Node): UniProxyConfig {
-  const upMbps = Math.round(node.upMbps);
-  const downMbps = Math.round(node.downMbps);
+/** Where a TLS-only protocol (Hysteria 1/2, TUIC, AnyTLS) listens and the name it presents. */
+function tlsEndpoint(node: {
+  listenPort: number;
+  address: string;
+  tls: { serverName?: string | null };
+}): UniProxyConfig {
   return {
     server_port: node.listenPort,
     host: node.address,
     server_name: node.tls.serverName ?? node.address,
+  };
+}
+
+function hysteria2(node: Hysteria2Node): UniProxyConfig {
+  const upMbps = Math.round(node.upMbps);
+  const downMbps = Math.round(node.downMbps);
+  return {
+    ...tlsEndpoint(node),
     version: 2,
     up_mbps: upMbps,
     down_mbps: downMbps,
@@ -160,9 +171,7 @@ function hysteria2(node: Hysteria2Node): UniProxyConfig {
  */
 function hysteria(node: HysteriaNode): UniProxyConfig {
   return {
-    server_port: node.listenPort,
-    host: node.address,
-    server_name: node.tls.serverName ?? node.address,
+    ...tlsEndpoint(node),
     version: 1,
     up_mbps: Math.round(node.upMbps),
     down_mbps: Math.round(node.downMbps),
@@ -176,18 +185,14 @@ function hysteria(node: HysteriaNode): UniProxyConfig {
  */
 function anytls(node: AnyTlsNode): UniProxyConfig {
   return {
-    server_port: node.listenPort,
-    host: node.address,
-    server_name: node.tls.serverName ?? node.address,
+    ...tlsEndpoint(node),
     ...(node.paddingScheme ? { padding_scheme: node.paddingScheme } : {}),
   };
 }
 
 function tuic(node: TuicNode): UniProxyConfig {
   return {
-    server_port: node.listenPort,
-    host: node.address,
-    server_name: node.tls.serverName ?? node.address,
+    ...tlsEndpoint(node),
     version: 5,
     congestion_control: node.congestionControl,
     udp_relay_mode: node.udpRelayMode,
