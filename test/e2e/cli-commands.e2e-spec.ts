@@ -25,7 +25,7 @@ describe('CLI commands (compiled, spawned)', () => {
   let ds: DataSource;
 
   beforeAll(async () => {
-    build = compileApp('cli');
+    build = compileApp();
     await prepareTestDatabase();
     ds = await new DataSource(
       buildDataSourceOptions(loadDatabaseSettings()),
@@ -34,7 +34,6 @@ describe('CLI commands (compiled, spawned)', () => {
   afterAll(async () => {
     await ds?.destroy();
     await dropDatabase(loadDatabaseSettings());
-    build?.remove();
   });
 
   const cli = (script: string, args: string[] = []): Promise<Exit> =>

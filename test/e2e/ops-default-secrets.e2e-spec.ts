@@ -39,7 +39,7 @@ describe('ops: no start on a known default secret (e2e, compiled app)', () => {
   const running: Running[] = [];
 
   beforeAll(() => {
-    build = compileApp('secrets');
+    build = compileApp();
     dataDir = mkdtempSync(join(tmpdir(), 'panel-secrets-data-'));
   }, 180_000);
   afterEach(async () => {
@@ -49,7 +49,6 @@ describe('ops: no start on a known default secret (e2e, compiled app)', () => {
     }
   });
   afterAll(() => {
-    build?.remove();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -145,21 +144,20 @@ describe('ops: no start on a known default secret (e2e, compiled app)', () => {
       const fresh = mkdtempSync(join(tmpdir(), 'panel-refused-'));
       try {
         const sqlite = join(fresh, 'panel.sqlite');
-        const began = Date.now();
         const app = await start(bare({ ...env, SQLITE_PATH: sqlite }));
         const { code } = await app.exited;
         expect(code).toBe(1);
         expect(app.output()).toMatch(/Refusing to start/);
         expect(app.output()).toMatch(message);
         expect(existsSync(sqlite)).toBe(false);
+        // Config validation only: no Nest bootstrap, no migration (timing is no test: a loaded
+        // machine takes seconds just to start node).
         expect(app.output()).not.toMatch(/Nest|migration/i);
-        // Config validation only (was a full boot, ~15 s on a loaded machine).
-        expect(Date.now() - began).toBeLessThan(8_000);
       } finally {
         rmSync(fresh, { recursive: true, force: true });
       }
     },
-    15_000,
+    60_000,
   );
 
   it('an invalid environment is refused the same way, before the app boots', async () => {
@@ -168,7 +166,7 @@ describe('ops: no start on a known default secret (e2e, compiled app)', () => {
     expect(code).toBe(1);
     expect(app.output()).toMatch(/Invalid configuration \(\d+ problems\)/);
     expect(app.output()).toMatch(/- PORT:/);
-  }, 15_000);
+  }, 60_000);
 
   it('the same default secrets on HOST=127.0.0.1 start (a local try-out)', async () => {
     const app = await start(

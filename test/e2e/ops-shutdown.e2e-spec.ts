@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
@@ -13,13 +15,15 @@ import {
 // (the schema's maximum) makes that take seconds, so it is in flight when the signal lands.
 const API = '/app/api/v0';
 let build: CompiledApp;
+/** The apps' SQLite files (the shared build directory is read only). */
+let dataDir: string;
 
 interface Running extends Spawned {
   sqlite: string;
 }
 
 async function startApp(env: Record<string, string>): Promise<Running> {
-  const sqlite = join(build.dir, `panel-${Date.now()}-${Math.random()}.sqlite`);
+  const sqlite = join(dataDir, `panel-${Date.now()}-${Math.random()}.sqlite`);
   const app = await spawnApp(build, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -43,10 +47,11 @@ const register = (base: string, email: string) =>
 
 describe('ops: graceful shutdown of the compiled app (e2e, child process)', () => {
   beforeAll(() => {
-    build = compileApp('shutdown');
+    build = compileApp();
+    dataDir = mkdtempSync(join(tmpdir(), 'panel-shutdown-data-'));
   }, 180_000);
   afterAll(() => {
-    build?.remove();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('SIGTERM during a slow request: no new connections, the request completes, exit 0', async () => {

@@ -1,9 +1,17 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { treeHash } from './tree-hash.js';
 
 // The real compiled app (dist/main.js) in its own process: what a shutdown signal or a start-up
 // refusal can only be seen on.
@@ -21,14 +29,22 @@ export function freePort(): Promise<number> {
 }
 
 export interface CompiledApp {
-  /** A private build directory (not ./dist, which other scripts rebuild). */
+  /** A private build directory (not ./dist, which other scripts rebuild); read only. */
   dir: string;
-  remove(): void;
 }
 
-/** Compiles the app with tsc into a temp directory that resolves the project's packages. */
-export function compileApp(tag: string): CompiledApp {
-  const dir = mkdtempSync(join(tmpdir(), `panel-${tag}-`));
+/**
+ * The app compiled with tsc into a temp directory that resolves the project's packages. Built
+ * once per source tree and shared (the three suites that spawn the compiled app, and both CI
+ * passes, use one build): tests must not write into it.
+ */
+export function compileApp(): CompiledApp {
+  const dir = join(
+    tmpdir(),
+    `panel-build-${treeHash(ROOT, ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'])}`,
+  );
+  if (existsSync(join(dir, 'package.json'))) return { dir };
+  const building = mkdtempSync(`${dir}.building-`);
   try {
     execFileSync(
       process.execPath,
@@ -37,7 +53,7 @@ export function compileApp(tag: string): CompiledApp {
         '-p',
         join(ROOT, 'tsconfig.build.json'),
         '--outDir',
-        join(dir, 'dist'),
+        join(building, 'dist'),
         '--incremental',
         'false',
         '--declaration',
@@ -47,13 +63,28 @@ export function compileApp(tag: string): CompiledApp {
       ],
       { stdio: 'pipe' },
     );
+    symlinkSync(
+      join(ROOT, 'node_modules'),
+      join(building, 'node_modules'),
+      'dir',
+    );
+    // Written last: its presence marks a complete build.
+    writeFileSync(
+      join(building, 'package.json'),
+      JSON.stringify({ type: 'module' }),
+    );
+    try {
+      renameSync(building, dir);
+    } catch {
+      // Another worker renamed its identical build into place first.
+    }
   } catch (err) {
     const out = (err as { stdout?: Buffer }).stdout?.toString() ?? '';
     throw new Error(`tsc failed:\n${out}`);
+  } finally {
+    rmSync(building, { recursive: true, force: true });
   }
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir };
 }
 
 export interface Running {
