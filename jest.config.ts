@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
 // Nest 12 packages are ESM-only and Node 20 has no require(esm) inside jest, so the
@@ -21,6 +22,10 @@ const config: Config = {
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 60_000,
+  // Jest's default (cores - 1) runs a 2-core machine's suite in band, one file at a time. The
+  // files mostly wait (on the database, HTTP, child processes), so two workers there overlap
+  // those waits; each worker has its own database and Redis key prefix (setup-env.ts).
+  maxWorkers: Math.max(2, availableParallelism() - 1),
 };
 
 export default config;
