@@ -156,6 +156,21 @@ function cannon(opts) {
 }
 
 /**
+ * With BENCH_CPU_REQUESTS=N each measured run is a fixed N requests instead of DURATION_S, and
+ * the server's own CPU time over it (utime + stime of its process, every thread) is reported
+ * per request: on a shared, loaded machine a steadier comparison than requests/s.
+ */
+const CPU_REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 0);
+const TICK_US = 1e6 / 100; // USER_HZ: 100 on Linux
+
+/** utime + stime of a process so far, in µs (/proc/<pid>/stat fields 14 and 15). */
+function cpuTimeUs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+/**
  * One measured run (after a warm-up) of one scenario against one server. `expect` is the
  * status class every response should have (`2xx`, `3xx`).
  */
@@ -163,12 +178,20 @@ async function measure(target, { path = '', expect = '2xx', ...opts }) {
   // autocannon takes the path from the URL; `requests` may override it per request.
   const url = `${target.url}${path}`;
   await cannon({ ...opts, url, duration: WARMUP_S });
-  const r = await cannon({ ...opts, url, duration: DURATION_S });
+  const cpu0 = CPU_REQUESTS ? cpuTimeUs(target.child.pid) : 0;
+  const r = await cannon({
+    ...opts,
+    url,
+    ...(CPU_REQUESTS ? { amount: CPU_REQUESTS } : { duration: DURATION_S }),
+  });
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     bad: r.requests.total - r[expect] + r.errors + r.timeouts,
+    cpuUs: CPU_REQUESTS
+      ? (cpuTimeUs(target.child.pid) - cpu0) / r.requests.total
+      : null,
   };
 }
 
@@ -192,9 +215,15 @@ export async function scenario(name, targets, opts, rounds = ROUNDS) {
       p99: Math.max(...list.map((r) => r.p99)),
       bad: list.reduce((s, r) => s + r.bad, 0),
       rounds: list.map((r) => Math.round(r.rps)),
+      cpuUs: CPU_REQUESTS
+        ? list.reduce((s, r) => s + r.cpuUs, 0) / list.length
+        : null,
     };
+    const cpu = CPU_REQUESTS
+      ? `, CPU ${out[server].cpuUs.toFixed(0)} µs/request (${list.map((r) => r.cpuUs.toFixed(0)).join(', ')})`
+      : '';
     log(
-      `${name} @ ${server}: ${out[server].rps.toFixed(0)} req/s (${out[server].rounds.join(', ')}), p99 ${out[server].p99} ms, bad ${out[server].bad}`,
+      `${name} @ ${server}: ${out[server].rps.toFixed(0)} req/s (${out[server].rounds.join(', ')}), p99 ${out[server].p99} ms, bad ${out[server].bad}${cpu}`,
     );
   }
   return out;

@@ -14,6 +14,9 @@
  *    app and ceiling; the app's peak RSS.
  * 4. Writes the "Subscriptions" section of bench/RESULTS.md, drops the database and the keys.
  *
+ * With BENCH_BASE_MAIN=<another build's main.js> that build runs as a third server ("base") in
+ * every scenario, for before/after figures against the same ceiling in the same run.
+ *
  * Not part of `npm test`. About 5 minutes.
  */
 import { randomBytes } from 'node:crypto';
@@ -391,6 +394,14 @@ async function main() {
       started2('app', appArgs),
       started2('ceiling', ceilingArgs),
     ]);
+    // BENCH_BASE_MAIN: another build's main.js measured alongside (before/after in one run),
+    // on its own Redis prefix so that it never hits the app's cached bodies.
+    const base = process.env.BENCH_BASE_MAIN
+      ? await startServer('base', [...nodeArgs, process.env.BENCH_BASE_MAIN], {
+          ...env,
+          REDIS_KEY_PREFIX: `${APP_REDIS_PREFIX}base:`,
+        }).then((s) => (servers.push(s), s))
+      : null;
     // A sample over every account state (disabled, expired, over quota, level expired, active).
     const sample = [3, 5, 9, 11, 1, 2, 4, 6, 7, 8].map((i) => tokens[i - 1]);
     const compared = await compareOutputs(targets, sample);
@@ -398,12 +409,13 @@ async function main() {
       `app and ceiling send the same bytes and headers: ${compared.checked} responses, ${compared.bytes} bytes`,
     );
     const sizes = await bodySizes(targets[0], hot);
-    await Promise.all(targets.map((t) => prime(t, hot)));
+    const measured = base ? [...targets, base] : targets;
+    await Promise.all(measured.map((t) => prime(t, hot)));
     const cold = shuffle([...tokens], prng(2));
     const results = {};
     for (const [name, opts] of scenarioList(cold, hot)) {
       if (only && !name.includes(only)) continue;
-      results[name] = await scenario(name, targets, opts);
+      results[name] = await scenario(name, measured, opts);
     }
     memory.large = memoryOf(targets[0].child.pid);
     log(
@@ -500,8 +512,8 @@ same scenarios (cold walks wrap around its ${SMALL.toLocaleString('en-US')} toke
   app's work per request: helmet's headers, the per-token rate limit (the app's own
   \`RedisThrottlerStorage\`, same key and headers), token → user (cached owner in Redis, the user row
   joined to the token row), the fetch counters (one Redis pipeline) and the \`rss_count\` update, the
-  catalog's shared generation read, the body cache (two generations in one MGET, one GET; on a miss
-  the body built and SET), and the same headers. It renders with the app's own compiled code
+  catalog's shared generation and the body cache's two in one MGET, the body cache (one GET; on a
+  miss the body built and SET), and the same headers. It renders with the app's own compiled code
   (\`readNodeProtocol\`, \`accountState\`, \`buildEntries\`, the placeholders and \`RENDERERS\` from
   bench/.build). Checked before the runs: ${compared.checked} responses (10 users across every account state ×
   all five formats, ${kb(compared.bytes)}) have the same bytes and the same headers from both (except date, request

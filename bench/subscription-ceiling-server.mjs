@@ -13,9 +13,10 @@
  * - the fetch counters (the app's SubscriptionFetchCounter on its RedisExpiringStore: one round trip) and the
  *   `rss_count` / `rss_ips_count` update;
  * - the node catalog: every enabled node read with the app's `readNodeProtocol`, kept in
- *   process for 30 s, its shared generation read from Redis on every request;
- * - the body: cached in Redis per (user, format) under the same key layout (two generations
- *   read with one MGET, the catalog version, a digest of the user's columns), built on a miss
+ *   process for 30 s, its shared generation read from Redis on every request, in one MGET
+ *   with the body's two generations (as the app reads them);
+ * - the body: cached in Redis per (user, format) under the same key layout (the two
+ *   generations, the catalog version, a digest of the user's columns), built on a miss
  *   with the app's own `accountState`, `buildEntries`, placeholders and RENDERERS (imported
  *   from bench/.build, so the bytes are the app's), stored with the same TTL;
  * - the same headers (subscription-userinfo, content-disposition, profile-title, …).
@@ -180,8 +181,9 @@ async function loadCatalog(generation) {
   return catalog;
 }
 
-async function nodeCatalog() {
-  const generation = (await redis.get('node-catalog:generation')) ?? 'initial';
+/** The catalog under its shared generation (read by the caller with the body's generations). */
+function nodeCatalog(shared) {
+  const generation = shared ?? 'initial';
   if (
     catalog &&
     catalog.generation === generation &&
@@ -204,12 +206,19 @@ function render(format, user, state, nodes) {
   return RENDERERS[format]({ entries, title: SITE_NAME });
 }
 
-async function body(format, user, state, cat) {
-  if (NO_CACHE) return render(format, user, state, cat.nodes);
-  const [all, mine] = await redis.mget(
+/** The catalog and body generations in one MGET, as the app reads them. */
+function generations(userId) {
+  if (NO_CACHE)
+    return redis.get('node-catalog:generation').then((c) => [c, null, null]);
+  return redis.mget(
+    'node-catalog:generation',
     'sub:generation',
-    `sub:user-generation:${user.id}`,
+    `sub:user-generation:${userId}`,
   );
+}
+
+async function body(format, user, state, cat, all, mine) {
+  if (NO_CACHE) return render(format, user, state, cat.nodes);
   const key =
     `sub:body:${user.id}:${all ?? '0'}:${mine ?? '0'}:` +
     `${cat.version}:${digestOf(user, state)}:${format}:*`;
@@ -227,7 +236,9 @@ async function subscription(req, res, token, format) {
   if (!user) return send(res, 404, NOT_FOUND);
   await recordFetch(user.id, req.socket.remoteAddress ?? '', now);
   const state = accountState(user, now);
-  const rendered = await body(format, user, state, await nodeCatalog());
+  const [catalogGeneration, all, mine] = await generations(user.id);
+  const cat = await nodeCatalog(catalogGeneration);
+  const rendered = await body(format, user, state, cat, all, mine);
   send(res, 200, rendered.body, {
     'content-type': rendered.contentType,
     'subscription-userinfo': subscriptionUserinfo(user),

@@ -26,7 +26,7 @@ import { setupOpenApi } from './modules/docs/openapi.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { nodeFastPath } from './modules/node-api/node-fast-path.js';
 import { sspanelParseErrors } from './modules/node-api/sspanel-exception.filter.js';
-import { subscriptionFastPath } from './modules/subscription/subscription-fast-path.js';
+import { mountSubscriptionFastPath } from './modules/subscription/subscription-fast-path.js';
 import { uniproxyParseErrors } from './modules/node-api/uniproxy/uniproxy-exception.filter.js';
 
 /**
@@ -52,10 +52,6 @@ export async function configureApp(app: INestApplication): Promise<void> {
       return next();
     browserHeaders(req, res, next);
   });
-  // Subscription fetches (`GET /sub/:token[/:format]`) answered past helmet and the metrics
-  // timer, in front of the router, with the route's own service and budget; anything the
-  // route's DTO or guard would treat differently passes through.
-  express.use(subscriptionFastPath(app));
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
@@ -134,6 +130,11 @@ export async function configureApp(app: INestApplication): Promise<void> {
   // exit 0 so orchestrators record a clean stop and pino's buffers flush on 'exit'.
   app.enableShutdownHooks([], { useProcessExit: true });
   answerUnmatchedWithJson(express);
+  // Subscription fetches (`GET|HEAD /sub/:token[/:format]`, `/link/:token`) answered on the
+  // HTTP server's request listener, in front of Express, with the route's own service, budget,
+  // helmet headers, metrics and access line; anything the route's DTO or guard would treat
+  // differently goes on to Express as it came.
+  mountSubscriptionFastPath(app, browserHeaders);
   await setupOpenApi(app);
 }
 

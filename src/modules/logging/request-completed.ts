@@ -1,10 +1,20 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 
+/** pino-http's level for a finished request (its `customLogLevel`): 5xx error, 4xx warn. */
+export function accessLogLevel(
+  res: Pick<ServerResponse, 'statusCode'>,
+  err?: Error,
+): 'error' | 'warn' | 'info' {
+  if (err || res.statusCode >= 500) return 'error';
+  return res.statusCode >= 400 ? 'warn' : 'info';
+}
+
 /**
- * pino-http's completion line, written the way its middleware would (info level), for a request
- * a fast path answered in front of it. The request serializer logs the path only (the query may
- * carry a key).
+ * pino-http's access line, written the way its middleware would (its level and message: "request
+ * completed", or "request errored" with an error for a 5xx), for a request a fast path answered
+ * in front of it. The request serializer logs the path only (the query may carry a key).
  */
 export function logRequestCompleted(
   req: Request,
@@ -12,9 +22,18 @@ export function logRequestCompleted(
   seconds: number,
 ): void {
   const logger = PinoLogger.root;
-  if (!logger?.isLevelEnabled('info')) return;
-  logger.info(
-    { req, res, responseTime: Math.round(seconds * 1000) },
-    'request completed',
-  );
+  const level = accessLogLevel(res);
+  if (!logger?.isLevelEnabled(level)) return;
+  const responseTime = Math.round(seconds * 1000);
+  if (res.statusCode >= 500)
+    logger[level](
+      {
+        req,
+        res,
+        err: new Error(`failed with status code ${res.statusCode}`),
+        responseTime,
+      },
+      'request errored',
+    );
+  else logger[level]({ req, res, responseTime }, 'request completed');
 }

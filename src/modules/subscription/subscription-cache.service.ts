@@ -7,6 +7,7 @@ import {
   UsersEntitlementsChangedEvent,
 } from '../../common/events/domain-events.js';
 import { subscriptionConfig } from '../../config/index.js';
+import { CATALOG_GENERATION_KEY } from '../node/catalog/index.js';
 import { ExpiringStore } from '../redis/expiring-store.js';
 import type { RenderedProfile } from './formats/profile.js';
 
@@ -40,6 +41,16 @@ export function decodeProfile(stored: string): RenderedProfile | undefined {
     extension: stored.slice(typeEnd + 1, extensionEnd),
     body: stored.slice(extensionEnd + 1),
   };
+}
+
+/**
+ * The shared generations a fetch's body key is stamped with, read in one round trip: the node
+ * catalog's (for `NodeCatalogService.at()`), every body's and the user's bodies'.
+ */
+export interface Generations {
+  catalog: string | null;
+  all: string | null;
+  user: string | null;
 }
 
 /** Which cached body: what the output depends on besides the generations. */
@@ -77,28 +88,60 @@ export class SubscriptionCacheService {
     this.ttlMs = config.cacheTtlMs;
   }
 
-  /** The cached body for `key`, or it built with `build` and stored. */
+  /**
+   * The generations for `userId`'s body key, and the catalog's, in one read; null when they
+   * cannot be read: then nothing is cached or served from cache.
+   */
+  async generations(userId: number): Promise<Generations | null> {
+    try {
+      const [catalog, all, user] = await this.store.getMany([
+        CATALOG_GENERATION_KEY,
+        GLOBAL_GENERATION,
+        userGeneration(userId),
+      ]);
+      return { catalog, all, user };
+    } catch (err) {
+      this.warn(err);
+      return null;
+    }
+  }
+
+  /**
+   * The cached body for `key` under `generations` (`generations()`), or it built with `build`
+   * and stored; without generations, built and not stored.
+   */
   async body(
     key: BodyKey,
+    generations: Generations | null,
     build: () => RenderedProfile,
   ): Promise<RenderedProfile> {
-    const fullKey = await this.bodyKey(key);
-    const stored = fullKey
-      ? await this.safe(() => this.store.get(fullKey))
-      : undefined;
+    if (!generations) return build();
+    const fullKey =
+      `${PREFIX}body:${key.userId}:${generations.all ?? '0'}:${generations.user ?? '0'}:` +
+      `${key.catalogVersion}:${key.userDigest}:${key.variant}`;
+    let stored: string | null = null;
+    try {
+      stored = await this.store.get(fullKey);
+    } catch (err) {
+      this.warn(err);
+    }
     const cached = stored ? decodeProfile(stored) : undefined;
     if (cached) return cached;
     const built = build();
-    if (fullKey)
-      await this.safe(() =>
-        this.store.set(fullKey, encodeProfile(built), this.ttlMs),
-      );
+    await this.safe(() =>
+      this.store.set(fullKey, encodeProfile(built), this.ttlMs),
+    );
     return built;
   }
 
   /** Whose token this is, as last looked up (the caller still checks it against the database). */
   async tokenOwner(token: string): Promise<number | undefined> {
-    const stored = await this.safe(() => this.store.get(tokenKey(token)));
+    let stored: string | null = null;
+    try {
+      stored = await this.store.get(tokenKey(token));
+    } catch (err) {
+      this.warn(err);
+    }
     const owner = stored ? Number(stored) : NaN;
     return Number.isSafeInteger(owner) && owner > 0 ? owner : undefined;
   }
@@ -143,25 +186,6 @@ export class SubscriptionCacheService {
     );
   }
 
-  /** null when the generations cannot be read: then nothing is cached or served from cache. */
-  private async bodyKey(key: BodyKey): Promise<string | null> {
-    try {
-      const [all, user] = await this.store.getMany([
-        GLOBAL_GENERATION,
-        userGeneration(key.userId),
-      ]);
-      return (
-        `${PREFIX}body:${key.userId}:${all ?? '0'}:${user ?? '0'}:` +
-        `${key.catalogVersion}:${key.userDigest}:${key.variant}`
-      );
-    } catch (err) {
-      this.logger.warn(
-        `Subscription cache unavailable: ${(err as Error).message}`,
-      );
-      return null;
-    }
-  }
-
   /**
    * A cache outage degrades to building every body, never to an error (bodies are keyed by the
    * user's columns and the catalog version, so a lost generation bump serves nothing stale).
@@ -170,10 +194,14 @@ export class SubscriptionCacheService {
     try {
       return await run();
     } catch (err) {
-      this.logger.warn(
-        `Subscription cache unavailable: ${(err as Error).message}`,
-      );
+      this.warn(err);
       return undefined;
     }
+  }
+
+  private warn(err: unknown): void {
+    this.logger.warn(
+      `Subscription cache unavailable: ${(err as Error).message}`,
+    );
   }
 }

@@ -62,6 +62,7 @@ const PROFILE_HEADERS = {
 /** The feed routes' patterns, as served and as the HTTP metrics label them (the fast path too). */
 export const SUB_AUTO_ROUTE = `/${SUBSCRIPTION_PREFIX}/:token`;
 export const SUB_FORMAT_ROUTE = `/${SUBSCRIPTION_PREFIX}/:token/:format`;
+export const SEED_LINK_ROUTE = `/${SEED_LINK_PREFIX}/:token`;
 
 @Public()
 @RawResponse()
@@ -112,7 +113,7 @@ export class SubscriptionFeedController {
     await this.send(req, res, token, format as FormatName, protocols);
   }
 
-  @Get(`${SEED_LINK_PREFIX}/:token`)
+  @Get(SEED_LINK_ROUTE)
   async link(
     @Param('token') token: string,
     @Query() query: LinkQueryDto,

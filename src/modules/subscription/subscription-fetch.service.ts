@@ -126,7 +126,12 @@ export class SubscriptionFetchService {
       },
       'Subscription fetch',
     );
-    const catalog = await this.catalog.list();
+    // The catalog's generation comes with the body's: one round trip for both.
+    const generations = await this.cache.generations(subscriber.id);
+    const current = this.catalog.at(
+      generations ? generations.catalog : undefined,
+    );
+    const catalog = current instanceof Promise ? await current : current;
     const rendered = await this.cache.body(
       {
         userId: subscriber.id,
@@ -134,6 +139,7 @@ export class SubscriptionFetchService {
         userDigest: digestOf(subscriber, state),
         variant: variantOf(request),
       },
+      generations,
       () => this.render(request, subscriber, state, catalog.nodes),
     );
     return { body: rendered.body, headers: this.headers(subscriber, rendered) };

@@ -1,5 +1,6 @@
 export { NodeCatalogModule } from './node-catalog.module.js';
 export {
+  CATALOG_GENERATION_KEY,
   type NodeCatalog,
   NodeCatalogService,
 } from './node-catalog.service.js';

@@ -16,8 +16,12 @@ export interface NodeCatalog {
 
 /** How long a replica keeps its parsed copy without a sign of change. */
 export const CATALOG_TTL_MS = 30_000;
-/** Shared generation, bumped by `invalidate()` so every replica reloads on its next read. */
-const GENERATION_KEY = 'node-catalog:generation';
+/**
+ * Shared generation, bumped by `invalidate()` so every replica reloads on its next read. A
+ * caller that reads other keys on every request too reads it with them (`at()`).
+ */
+export const CATALOG_GENERATION_KEY = 'node-catalog:generation';
+const GENERATION_KEY = CATALOG_GENERATION_KEY;
 const GENERATION_TTL_MS = 30 * 86_400_000;
 
 interface Loaded extends NodeCatalog {
@@ -46,8 +50,22 @@ export class NodeCatalogService {
 
   /** The current catalog (reloaded when stale or invalidated anywhere). */
   async list(): Promise<NodeCatalog> {
-    const generation = await this.sharedGeneration();
+    return this.at(await this.sharedGeneration());
+  }
+
+  /**
+   * The catalog under the shared generation as the caller read it (`CATALOG_GENERATION_KEY`,
+   * in one round trip with its own keys): null when never bumped, undefined when the store
+   * could not be read (then the TTL alone decides). The parsed copy itself when it is current,
+   * without a promise.
+   */
+  at(shared: string | null | undefined): NodeCatalog | Promise<NodeCatalog> {
     const current = this.current;
+    // A Redis outage: fall back to the TTL alone.
+    const generation =
+      shared === undefined
+        ? (current?.generation ?? 'initial')
+        : (shared ?? 'initial');
     if (
       current &&
       current.generation === generation &&
@@ -71,12 +89,11 @@ export class NodeCatalogService {
     }
   }
 
-  private async sharedGeneration(): Promise<string> {
+  private async sharedGeneration(): Promise<string | null | undefined> {
     try {
-      return (await this.store.get(GENERATION_KEY)) ?? 'initial';
+      return await this.store.get(GENERATION_KEY);
     } catch {
-      // A Redis outage: fall back to the TTL alone.
-      return this.current?.generation ?? 'initial';
+      return undefined;
     }
   }
 
