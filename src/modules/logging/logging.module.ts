@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { appConfig } from '../../config/index.js';
 import { REDACTED_PATHS, scrubSecrets } from './log-redaction.js';
+import { requestLogLevel } from './request-completed.js';
 
 export { REDACTED_PATHS, scrubSecrets } from './log-redaction.js';
 
@@ -83,12 +84,7 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
             _req: IncomingMessage,
             res: ServerResponse,
             err?: Error,
-          ) =>
-            err || res.statusCode >= 500
-              ? 'error'
-              : res.statusCode >= 400
-                ? 'warn'
-                : 'info',
+          ) => requestLogLevel(res, err),
         };
         return {
           // One mount for every path. nestjs-pino's default mounts each route excluded from the
