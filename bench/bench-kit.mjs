@@ -370,7 +370,8 @@ export function appEnv(extra) {
     JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
     LOG_LEVEL: 'warn',
     SCHEDULER_ENABLED: 'false',
-    DB_POOL_SIZE: '10',
+    // The app's pool and, through the same variable, the ceiling's (BENCH_DB_POOL_SIZE to compare).
+    DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE ?? '10',
     ...extra,
   };
 }

@@ -461,6 +461,7 @@ async function main() {
           nodes: NODES,
           total: ORDER_TOTAL,
           price: PLAN_PRICE,
+          pool: Number(env.DB_POOL_SIZE),
         },
         machine: await machineNote(load0),
       });

@@ -9,17 +9,18 @@
  * Same statements in the same order and the same transactions:
  *
  * - `GET|POST /app/api/v0/payment/notify/epay` (PaymentCallbackService.settle +
- *   PaymentCreditService.creditReadOrder): order by tradeno, gateway check, its checkout's
- *   currency, amount check (the order is not read again); then ONE transaction: the conditional
- *   `status 0/-1 → 1` update (the single winner), the payer's balance credit
- *   (`ROUND(money + x, 2)` under the DECIMAL bound), the balance read, the `user_money_log` row,
- *   the referral chain (payer's link, earner's link, PAYBACK_MAX_TIMES count, the `payback` row,
- *   the earner's credit, read and log row); retried on a deadlock as the app does; then the
- *   `payment_callback` record. Replies `success` / `fail` as the app.
+ *   PaymentCreditService.creditReadOrder): the order by tradeno with its checkout's currency
+ *   (one read), gateway check, amount check (the order is not read again); then ONE
+ *   transaction: the conditional `status 0/-1 → 1` update (the single winner), the payer's
+ *   balance credit (`ROUND(money + x, 2)` under the DECIMAL bound), the `user_money_log` row
+ *   taken off the credited row (INSERT … SELECT), the referral chain in one read (payer's and
+ *   earner's links with the PAYBACK_MAX_TIMES count), the `payback` row, the earner's credit
+ *   and log row; retried on a deadlock as the app does; then the `payment_callback` record.
+ *   Replies `success` / `fail` as the app.
  * - `POST /app/api/v0/user/buy` (JwtStrategy + ShopPurchaseService.purchase): the bearer JWT
  *   verified (HS256, issuer, audience, expiry) and its user looked up; the body checked; the plan
  *   read and checked; ONE transaction: the purchaser's row `FOR UPDATE`, the rules, the `bought` row, the
- *   guarded debit, the balance read, the ledger row, the account update (quota added in SQL), the
+ *   guarded debit, the ledger row (INSERT … SELECT), the account update (quota added in SQL), the
  *   quota read; then the node user lists and the user's subscription bodies dropped from Redis
  *   (the USERS_ENTITLEMENTS_CHANGED listeners). Replies the app's envelope.
  */
@@ -32,18 +33,15 @@ import { ceilingPool, CEILING_REDIS_PREFIX } from './bench-kit.mjs';
 import { centsToNumber, formatCents, toCents } from './.build/common/money.js';
 import {
   addToBalanceQuery,
-  balanceQuery,
-  insertLogQuery,
+  insertLogAfterChangeQuery,
 } from './.build/modules/ledger/ledger-sql.js';
 import {
-  checkoutCurrencyQuery,
+  callbackOrderQuery,
   insertCallbackQuery,
   markPaidQuery,
-  orderQuery,
 } from './.build/modules/payment/payment-sql.js';
 import {
-  chainLinkQuery,
-  countCommissionsQuery,
+  commissionChainQuery,
   insertPaybackQuery,
 } from './.build/modules/referral/referral-sql.js';
 import { EpayGateway } from './.build/modules/payment/gateways/epay.gateway.js';
@@ -136,7 +134,7 @@ async function transaction(work) {
   }
 }
 
-/** LedgerService.applyBalanceChange: guarded update, the balance read, the log row. */
+/** LedgerService.applyBalanceChange: guarded update, then the log row read off the user's row. */
 async function applyBalanceChange(conn, change) {
   const [r] = await run(
     conn,
@@ -148,15 +146,10 @@ async function applyBalanceChange(conn, change) {
     ),
   );
   if (r.affectedRows === 0) return null;
-  const [[row]] = await run(conn, balanceQuery(q, change.userId));
-  const afterCents = toCents(row.money);
-  const beforeCents = afterCents - change.amountCents;
-  await run(
+  const [log] = await run(
     conn,
-    insertLogQuery(q, {
+    insertLogAfterChangeQuery(q, {
       userId: change.userId,
-      before: formatCents(beforeCents),
-      after: formatCents(afterCents),
       amount: formatCents(change.amountCents),
       reason: change.reason,
       refType: change.refType,
@@ -165,41 +158,37 @@ async function applyBalanceChange(conn, change) {
       createdAt: unixNow(),
     }),
   );
-  return { afterCents };
+  return { logId: log.insertId };
 }
 
-const chainLink = async (conn, id) =>
-  (await run(conn, chainLinkQuery(q, id)))[0][0] ?? null;
-
-/** ReferralService.payCommission inside the crediting transaction. */
+/** ReferralService.payCommission inside the crediting transaction: the chain in one read. */
 async function payCommission(conn, order) {
   const totalCents = toCents(order.total);
   if (LEVELS.length === 0 || totalCents <= 0) return;
-  const payer = await chainLink(conn, order.userid);
-  if (!payer) return;
-  const seen = new Set([payer.id]);
-  let nextId = payer.refBy;
-  for (const level of LEVELS) {
+  const countPaid = MAX_TIMES !== 0;
+  const [[chain]] = await run(
+    conn,
+    commissionChainQuery(q, order.userid, LEVELS.length, countPaid),
+  );
+  if (!chain) return;
+  const seen = new Set([chain.id]);
+  let nextId = chain.refBy;
+  for (const [i, level] of LEVELS.entries()) {
+    const k = i + 1;
     if (!nextId || seen.has(nextId)) break;
-    const earner = await chainLink(conn, nextId);
-    if (!earner || earner.enable !== 1) break;
-    seen.add(earner.id);
-    nextId = earner.refBy;
+    if (chain[`id${k}`] === null || chain[`enable${k}`] !== 1) break;
+    const earnerId = chain[`id${k}`];
+    seen.add(earnerId);
+    nextId = chain[`refBy${k}`];
     const amountCents = commissionCents(totalCents, level);
     if (amountCents <= 0) continue;
-    if (MAX_TIMES !== 0) {
-      const [[{ n }]] = await run(
-        conn,
-        countCommissionsQuery(q, earner.id, payer.id),
-      );
-      if (Number(n) >= MAX_TIMES) continue;
-    }
+    if (countPaid && Number(chain[`paid${k}`]) >= MAX_TIMES) continue;
     const [ins] = await run(
       conn,
       insertPaybackQuery(q, {
         total: order.total,
         userid: order.userid,
-        refBy: earner.id,
+        refBy: earnerId,
         refGet: formatCents(amountCents),
         datetime: unixNow(),
         callback: 0,
@@ -208,13 +197,13 @@ async function payCommission(conn, order) {
       }),
     );
     const applied = await applyBalanceChange(conn, {
-      userId: earner.id,
+      userId: earnerId,
       amountCents,
       reason: 'commission',
       refType: 'payback',
       refId: ins.insertId,
     });
-    if (!applied) throw new Error(`Referrer ${earner.id} vanished`);
+    if (!applied) throw new Error(`Referrer ${earnerId} vanished`);
   }
 }
 
@@ -274,14 +263,13 @@ async function settle(verification) {
     return recordCallback('rejected', { reason: verification.reason });
   const payment = verification.payment;
   const seen = { tradeno: payment.tradeno, payment };
-  const [[order]] = await run(pool, orderQuery(q, 'tradeno', payment.tradeno));
+  const [[order]] = await run(pool, callbackOrderQuery(q, payment.tradeno));
   if (!order)
     return recordCallback('rejected', { ...seen, reason: 'unknown order' });
   seen.orderId = order.id;
   if (order.gateway !== 'epay')
     return recordCallback('rejected', { ...seen, reason: 'other gateway' });
-  const [[checkout]] = await run(pool, checkoutCurrencyQuery(q, order.id));
-  const currency = checkout?.currency ?? epay.currency;
+  const currency = order.checkoutCurrency ?? epay.currency;
   if (payment.currency !== currency)
     return recordCallback('mismatch', { ...seen, reason: 'currency' });
   if (payment.amountCents !== toCents(order.total))
@@ -403,7 +391,6 @@ async function purchaseIn(conn, userId, plan, now) {
       price: formatCents(outcome.priceCents),
     }),
   );
-  let balanceCents = moneyCents;
   if (outcome.priceCents > 0) {
     const applied = await applyBalanceChange(conn, {
       userId,
@@ -414,8 +401,9 @@ async function purchaseIn(conn, userId, plan, now) {
       requireFunds: true,
     });
     if (!applied) return { status: 402, msg: 'Insufficient balance' };
-    balanceCents = applied.afterCents;
   }
+  // Under the row lock the balance after the debit is the locked one minus the price.
+  const balanceCents = moneyCents - outcome.priceCents;
   // mysql2 binds a Date as TypeORM's persistence conversion hands it over (the app's persister).
   await run(conn, accountUpdateQuery(q, userId, outcome));
   const [[quota]] = await run(conn, transferEnableQuery(q, userId));
@@ -513,5 +501,11 @@ server.listen(PORT, '127.0.0.1', () =>
   console.log(`money ceiling listening on ${PORT}`),
 );
 
-// The runner stops this server once the measurements are over; in-flight requests may drop.
-process.on('SIGTERM', () => process.exit(0));
+// The runner stops this server once the measurements are over: in-flight requests finish (a
+// notify killed between its commit and its callback record read as a bad one), idle
+// keep-alive connections close, then the process exits (within a second at the latest: the
+// runner checks the rows a second after stopping it).
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 900).unref();
+});

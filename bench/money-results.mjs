@@ -95,18 +95,18 @@ ${checkRow('ceiling')}
   day), and ${sizes.orders.toLocaleString('en-US')} unpaid epay orders of ${'`'}${sizes.total}${'`'} per server (one payer each) with their
   CNY checkout row.
 - **App**: the built Nest app (\`node bench/.build/main.js\`, NODE_ENV=production, LOG_LEVEL=warn), MariaDB
-  pool of 10, Redis; epay configured with a bench key; \`PAYBACK_RATES=0.2\`, \`PAYBACK_MAX_TIMES=1\`.
+  pool of ${sizes.pool} (the ceiling's too), Redis; epay configured with a bench key; \`PAYBACK_RATES=0.2\`, \`PAYBACK_MAX_TIMES=1\`.
 - **Ceiling**: \`bench/money-ceiling-server.mjs\`, bare \`node:http\` + \`mysql2\` + \`ioredis\` doing the same work per
   request with the app's own rules from bench/.build (the epay gateway's \`verifyCallback\`, money
-  rounding, commission levels, \`parsePlanContent\`, \`decidePurchase\`); the app has no raw-SQL builders
-  on these paths (TypeORM query builders), so its statements are written out one for one: order
-  by tradeno, checkout, order by id, then one transaction (conditional paid update as the single
-  winner, guarded credit, balance read, ledger row, the referral chain with its payback row and the
-  earner's credit), retried on a deadlock, then the callback record; for a purchase the JWT and its
-  user, then one transaction (purchaser \`FOR UPDATE\`, plan, rules, \`bought\` row, guarded debit,
-  balance read, ledger row, account update, quota read), then the node lists and the buyer's
-  subscription bodies dropped in Redis. Checked before the runs: one purchase and one notify on
-  each answer the same status, envelope and field types.
+  rounding, commission levels, \`parsePlanContent\`, \`decidePurchase\`) and the app's own SQL builders
+  (\`*-sql.ts\`), so both run the same statements: the order by tradeno with its checkout's
+  currency, then one transaction (conditional paid update as the single winner, guarded credit,
+  ledger row taken off the credited row, the referral chain in one read, the payback row, the
+  earner's credit and ledger row), retried on a deadlock, then the callback record; for a purchase
+  the JWT and its user, the plan, then one transaction (purchaser \`FOR UPDATE\`, rules, \`bought\`
+  row, guarded debit, ledger row, account update, quota read), then the node lists and the
+  buyer's subscription bodies dropped in Redis. Checked before the runs: one purchase and one
+  notify on each answer the same status, envelope and field types.
 - **signed notifies**: \`/app/api/v0/payment/notify/epay\`, GET with the query and POST form in turn, each
   signed as the aggregator signs (MD5 over the sorted parameters + key) and each for an order not
   notified before, so every request is a real credit; every order is its payer's first, so every

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, raw, urlencoded } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import {
   API_PREFIX,
   isGatewayCallbackPath,
@@ -25,6 +25,7 @@ import { appConfig } from './config/index.js';
 import { setupOpenApi } from './modules/docs/openapi.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { nodeFastPath } from './modules/node-api/node-fast-path.js';
+import { paymentNotifyFastPath } from './modules/payment/payment-notify-fast-path.js';
 import { sspanelParseErrors } from './modules/node-api/sspanel-exception.filter.js';
 import { mountSubscriptionFastPath } from './modules/subscription/subscription-fast-path.js';
 import { uniproxyParseErrors } from './modules/node-api/uniproxy/uniproxy-exception.filter.js';
@@ -104,6 +105,8 @@ export async function configureApp(app: INestApplication): Promise<void> {
       extended: false,
       verify: keepRawBody,
     }),
+    // The parsed callback answered in front of the router with the route's own work.
+    paymentNotifyFastPath(app, await app.resolve(PinoLogger)),
   );
   // A body SSPanel agents sent that cannot be parsed is answered in their shape too.
   express.use(SSPANEL_PATH, sspanelParseErrors);

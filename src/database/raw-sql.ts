@@ -3,9 +3,10 @@ import {
   type EntityManager,
   type EntityTarget,
   QueryFailedError,
-  type QueryResult,
+  QueryResult,
 } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { isMysql } from './dialect.js';
 
 /** Quotes an identifier for the current driver (`driver.escape`). */
 export type Quote = (identifier: string) => string;
@@ -17,27 +18,94 @@ export interface SqlQuery {
   params: (string | number | Date | null)[];
 }
 
+/** mysql2's callback API, as TypeORM's MySQL driver holds it: its pool and each pooled connection. */
+interface CallbackQueryable {
+  query(
+    sql: string,
+    values: unknown[],
+    done: (err: Error | null, result: unknown) => void,
+  ): void;
+}
+
 /**
- * Raw SQL with the affected-row count. mysql2 connects with FOUND_ROWS, so on both drivers the
- * count is the number of rows the WHERE matched.
+ * Whether a hot path's statements may go straight to mysql2, past TypeORM's query runner. Its
+ * `query` (the logger, the BeforeQuery/AfterQuery broadcasts, mysql2's promise wrapper built
+ * per call) costs a short statement about as much CPU as the driver itself, and Panel has no
+ * entity subscribers to broadcast to. On MySQL only (better-sqlite3 is synchronous and cheap),
+ * and not with DB_LOGGING on, so every statement is still logged then. The one branch for both
+ * {@link poolQuery} and the statements of a transaction ({@link queryIn}, {@link runStructured}).
  */
-export function runStructured(
+function bypassesQueryRunner(dataSource: DataSource): boolean {
+  return isMysql(dataSource) && !dataSource.options.logging;
+}
+
+/** `sql` on a mysql2 callback pool or connection, failing as TypeORM does (QueryFailedError). */
+function callbackQuery<T>(
+  target: CallbackQueryable,
+  sql: string,
+  params: unknown[],
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    target.query(sql, params, (err, result) =>
+      err
+        ? reject(new QueryFailedError(sql, params, err))
+        : resolve(result as T),
+    ),
+  );
+}
+
+/**
+ * The mysql2 connection of `manager`'s transaction when its statements may bypass the query
+ * runner; null to go through it. The connection is only ever used between TypeORM's START
+ * TRANSACTION and COMMIT/ROLLBACK on the same runner, so statements stay in the transaction.
+ */
+function transactionConnection(
+  manager: EntityManager,
+): CallbackQueryable | null {
+  if (!manager.queryRunner || !bypassesQueryRunner(manager.connection))
+    return null;
+  const runner = manager.queryRunner as {
+    databaseConnection?: unknown;
+    isReleased: boolean;
+  };
+  // A released runner's connection is back in the pool: TypeORM's query refuses it then.
+  if (runner.isReleased) return null;
+  const connection = runner.databaseConnection as CallbackQueryable | undefined;
+  return typeof connection?.query === 'function' ? connection : null;
+}
+
+/**
+ * Raw SQL with the affected-row count, in `manager`'s transaction. mysql2 connects with
+ * FOUND_ROWS, so on both drivers the count is the number of rows the WHERE matched.
+ */
+export async function runStructured(
   manager: EntityManager,
   sql: string,
   params: unknown[],
 ): Promise<QueryResult> {
   if (!manager.queryRunner)
     throw new Error('runStructured needs a transactional EntityManager');
-  return manager.queryRunner.query(sql, params, true);
+  const connection = transactionConnection(manager);
+  if (!connection) return manager.queryRunner.query(sql, params, true);
+  const raw = await callbackQuery<unknown>(connection, sql, params);
+  // As MysqlQueryRunner shapes it: the rows (a SELECT) or the result header (a write).
+  const result = new QueryResult();
+  result.raw = raw;
+  if (Array.isArray(raw)) result.records = raw as unknown[];
+  const affected = (raw as { affectedRows?: unknown } | null)?.affectedRows;
+  if (typeof affected === 'number') result.affected = affected;
+  return result;
 }
 
-/** mysql2's callback pool, as TypeORM's MysqlDriver holds it (`driver.pool`). */
-interface CallbackPool {
-  query(
-    sql: string,
-    values: unknown[],
-    done: (err: Error | null, result: unknown) => void,
-  ): void;
+/** The rows of a raw SELECT in `manager`'s transaction (or outside one), as `manager.query`. */
+export function queryIn<T = Record<string, unknown>[]>(
+  manager: EntityManager,
+  query: SqlQuery,
+): Promise<T> {
+  const connection = transactionConnection(manager);
+  return connection
+    ? callbackQuery<T>(connection, query.sql, query.params)
+    : manager.query<T>(query.sql, query.params);
 }
 
 /**
@@ -52,16 +120,10 @@ export function poolQuery<T = unknown>(
   dataSource: DataSource,
   query: SqlQuery,
 ): Promise<T> {
-  const pool = (dataSource.driver as { pool?: CallbackPool }).pool;
-  if (!pool || dataSource.options.logging)
+  const pool = (dataSource.driver as { pool?: CallbackQueryable }).pool;
+  if (!pool || !bypassesQueryRunner(dataSource))
     return dataSource.query<T>(query.sql, query.params);
-  return new Promise((resolve, reject) =>
-    pool.query(query.sql, query.params, (err, result) =>
-      err
-        ? reject(new QueryFailedError(query.sql, query.params, err))
-        : resolve(result as T),
-    ),
-  );
+  return callbackQuery<T>(pool, query.sql, query.params);
 }
 
 /**

@@ -15,28 +15,36 @@ describe('ledger (e2e)', () => {
     await t?.close();
   });
 
+  /** The change, and the balance its transaction then reads (LedgerService.balanceCents). */
   const credit = (userId: number, amountCents: number, requireFunds = false) =>
-    t.dataSource.transaction((m) =>
-      ledger.applyBalanceChange(m, {
+    t.dataSource.transaction(async (m) => {
+      const applied = await ledger.applyBalanceChange(m, {
         userId,
         amountCents,
         reason: amountCents > 0 ? 'topup' : 'purchase',
         requireFunds,
-      }),
-    );
+      });
+      return (
+        applied && {
+          ...applied,
+          afterCents: await ledger.balanceCents(m, userId),
+        }
+      );
+    });
   const money = async (id: number) =>
     (await t.dataSource.getRepository(User).findOneByOrFail({ id })).money;
 
   it('a credit changes the balance and writes before/after/amount', async () => {
     const user = await signUp(t);
     const applied = await credit(user.id, 1234);
-    expect(applied).toMatchObject({ beforeCents: 0, afterCents: 1234 });
+    expect(applied).toMatchObject({ afterCents: 1234 });
     expect(await money(user.id)).toBe('12.34');
     const rows = await t.dataSource
       .getRepository(UserMoneyLog)
       .findBy({ userId: user.id });
     expect(rows).toEqual([
       expect.objectContaining({
+        id: applied?.logId,
         before: '0.00',
         after: '12.34',
         amount: '12.34',
@@ -78,6 +86,17 @@ describe('ledger (e2e)', () => {
     const user = await signUp(t);
     expect(await credit(user.id, -250)).toMatchObject({ afterCents: -250 });
     expect(await money(user.id)).toBe('-2.50');
+    expect(
+      await t.dataSource
+        .getRepository(UserMoneyLog)
+        .findBy({ userId: user.id }),
+    ).toEqual([
+      expect.objectContaining({
+        before: '0.00',
+        after: '-2.50',
+        amount: '-2.50',
+      }),
+    ]);
     expect(await credit(999_999, 100)).toBeNull();
   });
 

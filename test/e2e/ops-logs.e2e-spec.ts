@@ -127,4 +127,34 @@ describe('ops: structured logs (e2e)', () => {
     expect(capture.text).not.toContain(SECRET);
     expect(capture.text).not.toContain(token);
   });
+
+  it('a gateway callback (answered in front of the router) logs with its request id, the path only, at its level', async () => {
+    const sign = 'SignatureThatMustNotBeLogged';
+    await t
+      .http()
+      .get(`${API}/payment/notify/nope?out_trade_no=x&sign=${sign}`)
+      .set('X-Request-Id', 'notify-trace-0001')
+      .expect('X-Request-Id', 'notify-trace-0001')
+      .expect(400);
+    const lines = entries().filter((e) => e.req?.id === 'notify-trace-0001');
+    // The callback service's warning, bound to the request as pino-http binds it.
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: expect.stringMatching(/Payment notify rejected/),
+      }),
+    );
+    // The completion line: the path without the query, warn for a 400.
+    const completed = lines.filter((e) => e.msg === 'request completed');
+    expect(completed).toEqual([
+      expect.objectContaining({
+        level: 40,
+        req: expect.objectContaining({
+          url: `${API}/payment/notify/nope`,
+        }),
+        res: { statusCode: 400 },
+      }),
+    ]);
+    expect(capture.text).not.toContain(sign);
+  });
 });

@@ -48,7 +48,16 @@ describe('ops: /metrics (e2e)', () => {
     await t.http().get(`${API}/user/info`).set(user.auth).expect(200);
     await t.http().get(`${API}/user/info`).expect(401);
     await t.http().get(`${API}/no/such/route/12345`).expect(404);
+    // A gateway callback, answered in front of the router: counted under its route all the same.
+    await t.http().post(`${API}/payment/notify/nope`).send('a=1').expect(400);
     const text = await scrape();
+    expect(
+      sample(text, 'panel_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: `${API}/payment/notify/:gateway`,
+        status: '400',
+      }),
+    ).toBe(1);
 
     expect(text).toContain(
       '# TYPE panel_http_request_duration_seconds histogram',

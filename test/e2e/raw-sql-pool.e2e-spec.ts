@@ -1,6 +1,10 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../../src/database/db-errors.js';
-import { poolQuery } from '../../src/database/raw-sql.js';
+import {
+  poolQuery,
+  queryIn,
+  runStructured,
+} from '../../src/database/raw-sql.js';
 import { itOnMysql } from '../utils/modes.js';
 import {
   createScratchDatabase,
@@ -113,4 +117,77 @@ describe('poolQuery (e2e)', () => {
       expect(isDatabaseUnavailable(failure)).toBe(true);
     },
   );
+
+  describe('queryIn / runStructured in a transaction', () => {
+    it('return what manager.query returns, and the affected-row count', async () => {
+      await ds.transaction(async (manager) => {
+        const query = {
+          sql: 'SELECT id, name, big FROM pq WHERE id >= ? ORDER BY id',
+          params: [1],
+        };
+        expect(await queryIn(manager, query)).toEqual(
+          await manager.query(query.sql, query.params),
+        );
+        const update = await runStructured(
+          manager,
+          'UPDATE pq SET big = big + 1 WHERE id >= ?',
+          [1],
+        );
+        expect(update.affected).toBe(2);
+      });
+    });
+
+    it('run inside the transaction: a rollback undoes them', async () => {
+      const failure = await ds
+        .transaction(async (manager) => {
+          await runStructured(manager, 'UPDATE pq SET name = ? WHERE id = ?', [
+            'gone',
+            2,
+          ]);
+          const [row] = await queryIn<{ name: string }[]>(manager, {
+            sql: 'SELECT name FROM pq WHERE id = ?',
+            params: [2],
+          });
+          expect(row.name).toBe('gone');
+          throw new Error('roll back');
+        })
+        .catch((err: unknown) => err);
+      expect((failure as Error).message).toBe('roll back');
+      expect(await ds.query('SELECT name FROM pq WHERE id = 2')).toEqual([
+        { name: 'two' },
+      ]);
+    });
+
+    it('a bad statement fails as QueryFailedError with the driver error', async () => {
+      const failure = await ds
+        .transaction((manager) =>
+          queryIn(manager, { sql: 'SELECT nope FROM pq', params: [] }),
+        )
+        .catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(QueryFailedError);
+      expect((failure as QueryFailedError).query).toBe('SELECT nope FROM pq');
+    });
+
+    it('with DB_LOGGING on, the statements go through TypeORM and are logged', async () => {
+      const loggingDs = await open(true);
+      try {
+        logged.length = 0;
+        await loggingDs.transaction(async (manager) => {
+          await queryIn(manager, {
+            sql: 'SELECT id FROM pq WHERE id = ?',
+            params: [1],
+          });
+          await runStructured(
+            manager,
+            'UPDATE pq SET big = big WHERE id = ?',
+            [1],
+          );
+        });
+        expect(logged).toContain('SELECT id FROM pq WHERE id = ?');
+        expect(logged).toContain('UPDATE pq SET big = big WHERE id = ?');
+      } finally {
+        await loggingDs.destroy();
+      }
+    });
+  });
 });

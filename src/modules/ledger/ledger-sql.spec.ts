@@ -1,4 +1,4 @@
-import { addToBalanceQuery, insertLogQuery } from './ledger-sql.js';
+import { addToBalanceQuery, insertLogAfterChangeQuery } from './ledger-sql.js';
 
 const q = (name: string) => `\`${name}\``;
 
@@ -31,11 +31,9 @@ describe('ledger SQL builders', () => {
     },
   );
 
-  it('writes every ledger column, absent ones as NULL', () => {
-    const query = insertLogQuery(q, {
+  it('writes every ledger column, before and after from the changed row, absent ones as NULL', () => {
+    const query = insertLogAfterChangeQuery(q, {
       userId: 7,
-      before: '1.00',
-      after: '2.50',
       amount: '1.50',
       reason: 'topup',
       refType: null,
@@ -44,18 +42,18 @@ describe('ledger SQL builders', () => {
       createdAt: 1_700_000_000,
     });
     expect(query.sql).toBe(
-      'INSERT INTO `user_money_log` (`user_id`, `before`, `after`, `amount`, `reason`, `ref_type`, `ref_id`, `note`, `created_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO `user_money_log` (`user_id`, `before`, `after`, `amount`, `reason`, `ref_type`, `ref_id`, `note`, `created_at`) ' +
+        'SELECT `id`, ROUND(`money` - ?, 2), `money`, ?, ?, ?, ?, ?, ? FROM `user` WHERE `id` = ?',
     );
     expect(query.params).toEqual([
-      7,
-      '1.00',
-      '2.50',
+      '1.50',
       '1.50',
       'topup',
       null,
       null,
       null,
       1_700_000_000,
+      7,
     ]);
   });
 });

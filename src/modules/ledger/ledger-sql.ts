@@ -57,16 +57,31 @@ export function balanceQuery(q: Quote, userId: number): SqlQuery {
   };
 }
 
-/** The ledger row of one balance change. */
-export function insertLogQuery(
+/**
+ * The ledger row of the balance change {@link addToBalanceQuery} just applied in the same
+ * transaction, its `before` and `after` taken from the user's row in the same statement:
+ * `after` is the balance the update left (the transaction holds that row's lock until commit),
+ * `before` is `after` minus the change. One round trip instead of reading the balance back and
+ * then inserting it.
+ */
+export function insertLogAfterChangeQuery(
   q: Quote,
-  row: Omit<UserMoneyLog, 'id'>,
+  row: Omit<UserMoneyLog, 'id' | 'before' | 'after'>,
 ): SqlQuery {
-  const properties = Object.keys(LOG_COLUMNS) as (keyof typeof LOG_COLUMNS)[];
+  const columns = Object.values(LOG_COLUMNS).map(q).join(', ');
+  // In LOG_COLUMNS' order: user_id, before, after, then the given values.
+  const values = `${q('id')}, ROUND(${q('money')} - ?, 2), ${q('money')}, ?, ?, ?, ?, ?, ?`;
   return {
-    sql:
-      `INSERT INTO ${q('user_money_log')} (${properties.map((p) => q(LOG_COLUMNS[p])).join(', ')}) ` +
-      `VALUES (${properties.map(() => '?').join(', ')})`,
-    params: properties.map((p) => row[p] ?? null),
+    sql: `INSERT INTO ${q('user_money_log')} (${columns}) SELECT ${values} FROM ${q('user')} WHERE ${q('id')} = ?`,
+    params: [
+      row.amount,
+      row.amount,
+      row.reason,
+      row.refType ?? null,
+      row.refId ?? null,
+      row.note ?? null,
+      row.createdAt,
+      row.userId,
+    ],
   };
 }

@@ -6,13 +6,14 @@ import { User, UserMoneyLog } from '../../database/entities/index.js';
 import {
   hydrator,
   insertedId,
+  queryIn,
   Quote,
   runStructured,
 } from '../../database/raw-sql.js';
 import {
   addToBalanceQuery,
   balanceQuery,
-  insertLogQuery,
+  insertLogAfterChangeQuery,
 } from './ledger-sql.js';
 import { LedgerProblem } from './ledger.types.js';
 
@@ -55,8 +56,10 @@ export class LedgerRepository {
     manager: EntityManager,
     userId: number,
   ): Promise<number | null> {
-    const { sql, params } = balanceQuery(this.q, userId);
-    const [row] = (await manager.query(sql, params)) as RawRow[];
+    const [row] = await queryIn<RawRow[]>(
+      manager,
+      balanceQuery(this.q, userId),
+    );
     return row ? toCents(this.hydrateBalance(row).money) : null;
   }
 
@@ -67,11 +70,12 @@ export class LedgerRepository {
     return cents;
   }
 
-  async insertLog(
+  /** The ledger row of the change {@link addToBalance} just made (see insertLogAfterChangeQuery). */
+  async insertLogAfterChange(
     manager: EntityManager,
-    row: Omit<UserMoneyLog, 'id'>,
+    row: Omit<UserMoneyLog, 'id' | 'before' | 'after'>,
   ): Promise<number> {
-    const { sql, params } = insertLogQuery(this.q, row);
+    const { sql, params } = insertLogAfterChangeQuery(this.q, row);
     return insertedId(await runStructured(manager, sql, params));
   }
 

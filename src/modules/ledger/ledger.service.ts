@@ -20,8 +20,9 @@ export class LedgerService {
   constructor(private readonly ledger: LedgerRepository) {}
 
   /**
-   * Applies a signed change; null when the user is missing or (with `requireFunds`) the balance
-   * does not cover the debit — then nothing was written. A credit past what DECIMAL(12,2) holds
+   * Applies a signed change and writes its ledger row (two statements); null when the user is
+   * missing or (with `requireFunds`) the balance does not cover the debit — then nothing was
+   * written. A credit past what DECIMAL(12,2) holds
    * throws BALANCE_OUT_OF_RANGE (409), also writing nothing.
    */
   async applyBalanceChange(
@@ -49,13 +50,9 @@ export class LedgerService {
       return null;
     }
     // Our UPDATE holds the row lock (InnoDB) / the write lock (SQLite) until commit, so the
-    // balance read here is exactly the one our change produced.
-    const afterCents = await this.ledger.balanceCents(manager, change.userId);
-    const beforeCents = afterCents - change.amountCents;
-    const logId = await this.ledger.insertLog(manager, {
+    // balance the log row takes from the user's row is exactly the one our change produced.
+    const logId = await this.ledger.insertLogAfterChange(manager, {
       userId: change.userId,
-      before: formatCents(beforeCents),
-      after: formatCents(afterCents),
       amount: formatCents(change.amountCents),
       reason: change.reason,
       refType: change.refType ?? null,
@@ -63,7 +60,15 @@ export class LedgerService {
       note: change.note?.slice(0, 255) ?? null,
       createdAt: unixNow(),
     });
-    return { logId, beforeCents, afterCents };
+    return { logId };
+  }
+
+  /**
+   * The balance as `manager`'s transaction sees it, for a reply that shows it: after
+   * {@link applyBalanceChange} in the same transaction, exactly the balance that change left.
+   */
+  balanceCents(manager: EntityManager, userId: number): Promise<number> {
+    return this.ledger.balanceCents(manager, userId);
   }
 
   /** Every user whose ledger disagrees with `user.money` (empty = consistent). */

@@ -29,10 +29,9 @@ export interface BalanceChange {
   requireFunds?: boolean;
 }
 
+/** A change applied: its `user_money_log` row (LedgerService.balanceCents reads the balance). */
 export interface AppliedBalanceChange {
   logId: number;
-  beforeCents: number;
-  afterCents: number;
 }
 
 export interface LedgerProblem {

@@ -14,8 +14,20 @@ import { isMysql } from '../../database/dialect.js';
 /** Label of requests no route matched (404s, body-parser rejections), so raw URLs never become labels. */
 export const UNMATCHED_ROUTE = '<unmatched>';
 
+const ANSWERED_AS = Symbol('answeredAs');
+
+/**
+ * For a request a fast path answers in front of the router (after `httpMiddleware()`): the
+ * route pattern it stands for, so it is counted under that route as the router would have.
+ */
+export function labelAsRoute(req: Request, pattern: string): void {
+  (req as Request & { [ANSWERED_AS]?: string })[ANSWERED_AS] = pattern;
+}
+
 /** The matched route pattern; catch-alls (Nest's 404 handler is one) are not routes. */
 function routeLabel(req: Request): string {
+  const answeredAs = (req as Request & { [ANSWERED_AS]?: string })[ANSWERED_AS];
+  if (answeredAs !== undefined) return answeredAs;
   const path = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof path !== 'string' || path.includes('*')) return UNMATCHED_ROUTE;
   return `${req.baseUrl}${path}`;

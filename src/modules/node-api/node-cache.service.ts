@@ -132,9 +132,14 @@ export class NodeCacheService {
     const ids = nodeId === undefined ? await this.nodes.listIds() : [nodeId];
     const keys: ListKey[] = ['seed:all'];
     for (const id of ids) keys.push(`mu:${id}`, `seed:${id}`, `uniproxy:${id}`);
-    await this.cache.mdel(
-      keys.flatMap((k) => [`${PREFIX}${k}:head`, `${PREFIX}${k}:body`]),
-    );
+    const names = keys.flatMap((k) => [
+      `${PREFIX}${k}:head`,
+      `${PREFIX}${k}:body`,
+    ]);
+    // One multi-key delete per store (@keyv/redis: one MULTI, one round trip): cache-manager's
+    // mdel deletes key by key, 50 Redis commands and their promises for 8 nodes, and this runs
+    // after every purchase.
+    await Promise.all(this.cache.stores.map((store) => store.delete(names)));
     if (nodeId === undefined) this.local.clear();
     else for (const k of keys) this.local.delete(k);
   }

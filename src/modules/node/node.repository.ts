@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SsNode, SsNodeInfo } from '../../database/entities/index.js';
-import type { Quote } from '../../database/raw-sql.js';
+import { poolQuery, type Quote } from '../../database/raw-sql.js';
 import { numberTransformer } from '../../database/transformers.js';
 import {
   addNodeBandwidthQuery,
@@ -113,10 +113,9 @@ export class NodeRepository {
   }
 
   async listIds(): Promise<number[]> {
-    const { sql, params } = nodeIdsQuery(this.q);
-    const rows = await this.dataSource.query<{ id: number | string }[]>(
-      sql,
-      params,
+    const rows = await poolQuery<{ id: number | string }[]>(
+      this.dataSource,
+      nodeIdsQuery(this.q),
     );
     return rows.map((r) => Number(r.id));
   }

@@ -58,6 +58,7 @@ export class PaymentAdminService {
       orderId,
       gateway: existing?.gateway ?? gateway ?? 'manual',
       via: 'admin',
+      reportBalance: true,
     });
     return {
       order_id: orderId,

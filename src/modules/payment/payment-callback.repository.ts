@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PaymentCallback } from '../../database/entities/index.js';
 import { pruneOlderThan } from '../../database/prune.js';
-import type { Quote } from '../../database/raw-sql.js';
+import { poolQuery, type Quote } from '../../database/raw-sql.js';
 import { insertCallbackQuery } from './payment-sql.js';
 
 export type NewCallbackRecord = Omit<PaymentCallback, 'id'>;
@@ -30,8 +30,7 @@ export class PaymentCallbackRepository {
   }
 
   async insert(record: NewCallbackRecord): Promise<void> {
-    const { sql, params } = insertCallbackQuery(this.q, record);
-    await this.dataSource.query(sql, params);
+    await poolQuery(this.dataSource, insertCallbackQuery(this.q, record));
   }
 
   /** Newest first, with the total count of the filter. */

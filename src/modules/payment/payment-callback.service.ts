@@ -75,9 +75,10 @@ export class PaymentCallbackService {
     const payment = verification.payment;
     const seen: Seen = { tradeno: payment.tradeno, payment };
     try {
-      const order = await this.orders.findByTradeno(payment.tradeno);
-      if (!order)
+      const found = await this.orders.findForCallback(payment.tradeno);
+      if (!found)
         return finish('rejected', { ...seen, reason: 'unknown order' });
+      const { order } = found;
       seen.orderId = order.id;
       // A signature vouches for its gateway only: another gateway's order is not its to pay.
       if (order.gateway !== gateway.name)
@@ -87,8 +88,7 @@ export class PaymentCallbackService {
         });
       if (!payment.final)
         return finish('ignored', { ...seen, reason: 'payment not final' });
-      const currency =
-        (await this.orders.findCheckoutCurrency(order.id)) ?? gateway.currency;
+      const currency = found.checkoutCurrency ?? gateway.currency;
       if (payment.currency !== currency)
         return finish('mismatch', {
           ...seen,

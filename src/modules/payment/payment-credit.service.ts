@@ -28,13 +28,18 @@ export interface CreditRequest {
   /** The gateway's own trade number. */
   callbackNo?: string | null;
   via: CreditVia;
+  /**
+   * Read the payer's balance after the top-up, in the transaction, for a reply that shows it
+   * (debug confirm, admin mark-paid); a gateway's callback needs none and skips the statement.
+   */
+  reportBalance?: boolean;
 }
 
 export interface CreditResult {
   /** False: the order was already paid, nothing changed. */
   credited: boolean;
   order: Paylist;
-  /** The payer's balance after the top-up (only when credited). */
+  /** The payer's balance after the top-up (only when credited and `reportBalance` asked for it). */
   balanceCents?: number;
   /** Referral commission paid on this order, all levels (only when credited). */
   commissionCents?: number;
@@ -126,6 +131,9 @@ export class PaymentCreditService {
         `The owner of order ${order.id} no longer exists`,
       );
     const payouts = await this.referral.payCommission(manager, order);
+    const balanceCents = req.reportBalance
+      ? await this.ledger.balanceCents(manager, order.userid)
+      : undefined;
     this.logger.log(
       `Order ${order.id} paid via ${req.via} (${req.gateway ?? 'no gateway'}): ` +
         `${order.total} to user ${order.userid}, ${payouts.length} commission payout(s)`,
@@ -138,7 +146,7 @@ export class PaymentCreditService {
         gateway: req.gateway,
         callbackNo: req.callbackNo ?? null,
       }),
-      balanceCents: applied.afterCents,
+      balanceCents,
       commissionCents: payouts.reduce((sum, p) => sum + p.amountCents, 0),
     };
   }

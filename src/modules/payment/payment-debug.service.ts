@@ -27,6 +27,7 @@ export class PaymentDebugService {
       orderId,
       gateway: order.gateway,
       via: 'debug',
+      reportBalance: true,
     });
     if (!result.credited || result.balanceCents === undefined)
       throw new PaymentException(

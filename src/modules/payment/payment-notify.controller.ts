@@ -10,6 +10,7 @@ import {
 import type { RawBodyRequest } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators/public.decorator.js';
+import { PAYMENT_NOTIFY_PATH } from '../../common/http/routes.js';
 import { RETRY_AFTER_S } from '../../common/errors/dependency-errors.js';
 import { RawResponse } from '../../common/decorators/raw-response.decorator.js';
 import type { CallbackRequest } from './gateways/payment-gateway.js';
@@ -46,20 +47,36 @@ export class PaymentNotifyController {
     await this.reply(res, gateway, callbackOf(req, headers));
   }
 
-  private async reply(
+  private reply(
     res: Response,
     gateway: string,
     callback: CallbackRequest,
   ): Promise<void> {
-    const result = await this.notifyService.handle(gateway, callback);
-    if (result.status === 503)
-      res.setHeader('Retry-After', String(RETRY_AFTER_S));
-    res.status(result.status).type('text/plain').send(result.reply);
+    return answerNotify(this.notifyService, res, gateway, callback);
   }
 }
 
+/** The route pattern, as the router labels it (metrics); the fast path counts under it too. */
+export const NOTIFY_ROUTE = `${PAYMENT_NOTIFY_PATH}/:gateway`;
+
+/**
+ * The notify's work and its answer: the gateway's own reply text, a 503 with Retry-After when
+ * a dependency is down. The route and the notify fast path both answer through it.
+ */
+export async function answerNotify(
+  notifyService: PaymentNotifyService,
+  res: Response,
+  gateway: string,
+  callback: CallbackRequest,
+): Promise<void> {
+  const result = await notifyService.handle(gateway, callback);
+  if (result.status === 503)
+    res.setHeader('Retry-After', String(RETRY_AFTER_S));
+  res.status(result.status).type('text/plain').send(result.reply);
+}
+
 /** The parsed body when there is one (some aggregators POST with the query string instead). */
-function callbackOf(
+export function callbackOf(
   req: RawBodyRequest<Request>,
   headers: CallbackRequest['headers'],
 ): CallbackRequest {

@@ -41,26 +41,37 @@ const CALLBACK_COLUMNS: Readonly<
   createdAt: 'created_at',
 };
 
+/** The order's columns named as Paylist properties, from `alias` (e.g. `p.`) or the one table. */
+function orderColumns(q: Quote, alias = ''): string {
+  return Object.entries(ORDER_COLUMNS)
+    .map(([property, column]) => `${alias}${q(column)} AS ${q(property)}`)
+    .join(', ');
+}
+
 /** The order whose `by` column is `value`; columns come back named as Paylist properties. */
 export function orderQuery(
   q: Quote,
   by: 'id' | 'tradeno',
   value: number | string,
 ): SqlQuery {
-  const columns = Object.entries(ORDER_COLUMNS)
-    .map(([property, column]) => `${q(column)} AS ${q(property)}`)
-    .join(', ');
   return {
-    sql: `SELECT ${columns} FROM ${q('paylist')} WHERE ${q(by)} = ? LIMIT 1`,
+    sql: `SELECT ${orderColumns(q)} FROM ${q('paylist')} WHERE ${q(by)} = ? LIMIT 1`,
     params: [value],
   };
 }
 
-/** The currency of the checkout a gateway started for the order (no row: none started). */
-export function checkoutCurrencyQuery(q: Quote, orderId: number): SqlQuery {
+/**
+ * The order a gateway callback names by `tradeno`, and as `checkoutCurrency` the currency of
+ * the checkout a gateway started for it (NULL: none started; `paylist_id` is UNIQUE there): the
+ * two reads a callback needs before crediting, in one round trip.
+ */
+export function callbackOrderQuery(q: Quote, tradeno: string): SqlQuery {
   return {
-    sql: `SELECT ${q('currency')} AS ${q('currency')} FROM ${q('payment_checkout')} WHERE ${q('paylist_id')} = ? LIMIT 1`,
-    params: [orderId],
+    sql:
+      `SELECT ${orderColumns(q, 'p.')}, c.${q('currency')} AS ${q('checkoutCurrency')} ` +
+      `FROM ${q('paylist')} p LEFT JOIN ${q('payment_checkout')} c ON c.${q('paylist_id')} = p.${q('id')} ` +
+      `WHERE p.${q('tradeno')} = ? LIMIT 1`,
+    params: [tradeno],
   };
 }
 

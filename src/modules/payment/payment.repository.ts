@@ -4,12 +4,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Paylist, PaymentCheckout } from '../../database/entities/index.js';
 import {
   hydrator,
+  poolQuery,
+  queryIn,
   Quote,
   runStructured,
-  SqlQuery,
 } from '../../database/raw-sql.js';
 import {
-  checkoutCurrencyQuery,
+  callbackOrderQuery,
   markPaidQuery,
   ORDER_COLUMNS,
   orderQuery,
@@ -25,6 +26,12 @@ export type NewOrder = Pick<
 >;
 
 export type NewCheckout = Omit<PaymentCheckout, 'id'>;
+
+/** The order a callback names and the currency of its checkout (null: none recorded). */
+export interface CallbackOrder {
+  order: Paylist;
+  checkoutCurrency: string | null;
+}
 
 /** An unpaid order reconciliation asks its gateway about. */
 export interface ReconcileCandidate {
@@ -62,23 +69,30 @@ export class PaymentRepository {
     return Number(result.identifiers[0].id);
   }
 
-  findById(id: number, manager?: EntityManager): Promise<Paylist | null> {
-    return this.findOrder(orderQuery(this.q, 'id', id), manager);
+  async findById(id: number, manager?: EntityManager): Promise<Paylist | null> {
+    const query = orderQuery(this.q, 'id', id);
+    const [row] = manager
+      ? await queryIn<Record<string, unknown>[]>(manager, query)
+      : await poolQuery<Record<string, unknown>[]>(this.dataSource, query);
+    return row ? this.toOrder(row) : null;
   }
 
-  findByTradeno(tradeno: string): Promise<Paylist | null> {
-    return this.findOrder(orderQuery(this.q, 'tradeno', tradeno));
+  /** The order a callback names by `tradeno`, with its checkout's currency, in one read. */
+  async findForCallback(tradeno: string): Promise<CallbackOrder | null> {
+    const [row] = await poolQuery<Record<string, unknown>[]>(
+      this.dataSource,
+      callbackOrderQuery(this.q, tradeno),
+    );
+    if (!row) return null;
+    const currency = row.checkoutCurrency;
+    return {
+      order: this.toOrder(row),
+      checkoutCurrency: typeof currency === 'string' ? currency : null,
+    };
   }
 
-  private async findOrder(
-    { sql, params }: SqlQuery,
-    manager?: EntityManager,
-  ): Promise<Paylist | null> {
-    const [row] = (await (manager ?? this.dataSource.manager).query(
-      sql,
-      params,
-    )) as Record<string, unknown>[];
-    return row ? Object.assign(new Paylist(), this.hydrateOrder(row)) : null;
+  private toOrder(row: Record<string, unknown>): Paylist {
+    return Object.assign(new Paylist(), this.hydrateOrder(row));
   }
 
   /** The user's orders, newest first, and how many there are in all. */
@@ -156,15 +170,6 @@ export class PaymentRepository {
     await this.dataSource.manager
       .getRepository(PaymentCheckout)
       .insert(checkout);
-  }
-
-  /** The currency of the order's checkout; null when no checkout was recorded. */
-  async findCheckoutCurrency(orderId: number): Promise<string | null> {
-    const { sql, params } = checkoutCurrencyQuery(this.q, orderId);
-    const [row] = (await this.dataSource.query(sql, params)) as {
-      currency: string;
-    }[];
-    return row ? row.currency : null;
   }
 
   findCheckout(orderId: number): Promise<PaymentCheckout | null> {

@@ -30,17 +30,43 @@ export function chainLinkQuery(q: Quote, userId: number): SqlQuery {
   };
 }
 
-/** Payments of `refereeId` that already earned `earnerId` a commission (`total > 0`), as `n`. */
-export function countCommissionsQuery(
+/**
+ * The payer's link and the `depth` links above it in one statement (a self-join per level:
+ * level k is the user the link below points at through `ref_by`), instead of one read per
+ * level. Columns: the payer's `id`, `refBy`, `enable`; level k's `id<k>`, `refBy<k>`,
+ * `enable<k>` (NULL past the end of the chain) and, with `countPaid`, `paid<k>`: the payer's
+ * payments that already earned that user a commission (`total > 0`, PAYBACK_MAX_TIMES).
+ */
+export function commissionChainQuery(
   q: Quote,
-  earnerId: number,
-  refereeId: number,
+  payerId: number,
+  depth: number,
+  countPaid: boolean,
 ): SqlQuery {
+  const user = q('user');
+  const [id, refBy, enable] = [q('id'), q('ref_by'), q('enable')];
+  const columns = [
+    `u0.${id} AS ${q('id')}, u0.${refBy} AS ${q('refBy')}, u0.${enable} AS ${q('enable')}`,
+  ];
+  const joins: string[] = [];
+  for (let k = 1; k <= depth; k++) {
+    const u = `u${k}`;
+    columns.push(
+      `${u}.${id} AS ${q(`id${k}`)}, ${u}.${refBy} AS ${q(`refBy${k}`)}, ${u}.${enable} AS ${q(`enable${k}`)}`,
+    );
+    if (countPaid)
+      columns.push(
+        `(SELECT COUNT(1) FROM ${q('payback')} b WHERE b.${refBy} = ${u}.${id} AND b.${q('userid')} = u0.${id} AND b.${q('total')} > 0) AS ${q(`paid${k}`)}`,
+      );
+    joins.push(`LEFT JOIN ${user} ${u} ON ${u}.${id} = u${k - 1}.${refBy}`);
+  }
   return {
-    sql:
-      `SELECT COUNT(1) AS ${q('n')} FROM ${q('payback')} ` +
-      `WHERE ${q('ref_by')} = ? AND ${q('userid')} = ? AND ${q('total')} > 0`,
-    params: [earnerId, refereeId],
+    sql: [
+      `SELECT ${columns.join(', ')} FROM ${user} u0`,
+      ...joins,
+      `WHERE u0.${id} = ? LIMIT 1`,
+    ].join(' '),
+    params: [payerId],
   };
 }
 

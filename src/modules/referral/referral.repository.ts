@@ -6,12 +6,13 @@ import { Payback, User } from '../../database/entities/index.js';
 import {
   hydrator,
   insertedId,
+  queryIn,
   Quote,
   runStructured,
 } from '../../database/raw-sql.js';
 import {
   chainLinkQuery,
-  countCommissionsQuery,
+  commissionChainQuery,
   insertPaybackQuery,
 } from './referral-sql.js';
 
@@ -25,6 +26,18 @@ export interface ChainLink {
   id: number;
   refBy: number;
   enable: number;
+}
+
+/** A referrer above the payer, with what the payer's payments already earned them. */
+export interface ChainEarner extends ChainLink {
+  /** Payments of the payer that earned this user a commission; null when not counted. */
+  paidCommissions: number | null;
+}
+
+/** The payer's link and the links above it, level 1 first (null past the chain's end). */
+export interface CommissionChain {
+  payer: ChainLink;
+  above: (ChainEarner | null)[];
 }
 
 export interface RewardRow {
@@ -67,20 +80,45 @@ export class ReferralRepository {
     manager: EntityManager,
     userId: number,
   ): Promise<ChainLink | null> {
-    const { sql, params } = chainLinkQuery(this.q, userId);
-    const [row] = (await manager.query(sql, params)) as RawRow[];
+    const [row] = await queryIn<RawRow[]>(
+      manager,
+      chainLinkQuery(this.q, userId),
+    );
     return row ? this.hydrateLink(row) : null;
   }
 
-  /** Payments of `refereeId` that already earned `earnerId` a commission (`total > 0`). */
-  async countCommissions(
+  /**
+   * The payer's chain `depth` levels up in one read (see commissionChainQuery), with each
+   * level's PAYBACK_MAX_TIMES count when `countPaid`; null when the payer is gone.
+   */
+  async findCommissionChain(
     manager: EntityManager,
-    earnerId: number,
-    refereeId: number,
-  ): Promise<number> {
-    const { sql, params } = countCommissionsQuery(this.q, earnerId, refereeId);
-    const [row] = (await manager.query(sql, params)) as { n: unknown }[];
-    return Number(row.n);
+    payerId: number,
+    depth: number,
+    countPaid: boolean,
+  ): Promise<CommissionChain | null> {
+    const [row] = await queryIn<RawRow[]>(
+      manager,
+      commissionChainQuery(this.q, payerId, depth, countPaid),
+    );
+    if (!row) return null;
+    const above: (ChainEarner | null)[] = [];
+    for (let k = 1; k <= depth; k++) {
+      if (row[`id${k}`] === null || row[`id${k}`] === undefined) {
+        above.push(null);
+        continue;
+      }
+      const link = this.hydrateLink({
+        id: row[`id${k}`],
+        refBy: row[`refBy${k}`],
+        enable: row[`enable${k}`],
+      });
+      above.push({
+        ...link,
+        paidCommissions: countPaid ? Number(row[`paid${k}`]) : null,
+      });
+    }
+    return { payer: this.hydrateLink(row), above };
   }
 
   /**

@@ -54,20 +54,30 @@ export class ReferralService {
     if (!this.config.enabled || this.levels.length === 0) return [];
     const totalCents = toCents(order.total);
     if (totalCents <= 0) return [];
-    const payer = await this.referrals.findChainLink(manager, order.userid);
-    if (!payer) return [];
-    const seen = new Set<number>([payer.id]);
+    const countPaid = this.config.maxTimes !== 0;
+    // The whole chain in one read, after the payer's credit: on MySQL the transaction already
+    // holds the payer's row, so the PAYBACK_MAX_TIMES counts see any payment credited before.
+    const chain = await this.referrals.findCommissionChain(
+      manager,
+      order.userid,
+      this.levels.length,
+      countPaid,
+    );
+    if (!chain) return [];
+    const seen = new Set<number>([chain.payer.id]);
     const payouts: CommissionPayout[] = [];
-    let nextId = payer.refBy;
-    for (const level of this.levels) {
+    let nextId = chain.payer.refBy;
+    for (const [i, level] of this.levels.entries()) {
       if (!nextId || seen.has(nextId)) break;
-      const earner = await this.referrals.findChainLink(manager, nextId);
+      const earner = chain.above[i];
       if (!earner || earner.enable !== 1) break;
       seen.add(earner.id);
       nextId = earner.refBy;
       const amountCents = commissionCents(totalCents, level);
       if (amountCents <= 0) continue;
-      if (!(await this.underMaxTimes(manager, earner.id, payer.id))) continue;
+      // PAYBACK_MAX_TIMES (0 = unlimited): payments of one referee that earn one referrer.
+      if (countPaid && (earner.paidCommissions ?? 0) >= this.config.maxTimes)
+        continue;
       payouts.push(
         await this.payOne(manager, order, level.level, earner.id, amountCents),
       );
@@ -126,21 +136,6 @@ export class ReferralService {
       unixNow() - 86_400,
     );
     return paid < limit;
-  }
-
-  /** `PAYBACK_MAX_TIMES` (0 = unlimited) payments of one referee earn one referrer anything. */
-  private async underMaxTimes(
-    manager: EntityManager,
-    earnerId: number,
-    refereeId: number,
-  ): Promise<boolean> {
-    if (this.config.maxTimes === 0) return true;
-    const paid = await this.referrals.countCommissions(
-      manager,
-      earnerId,
-      refereeId,
-    );
-    return paid < this.config.maxTimes;
   }
 
   private async payOne(

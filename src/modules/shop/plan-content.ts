@@ -132,6 +132,28 @@ export function canonicalPlanContent(
 export function parsePlanContent(
   text: string,
   autoResetBandwidth: boolean,
+): Readonly<PlanContent> | null {
+  const key = `${autoResetBandwidth ? 1 : 0}${text}`;
+  const known = parsedPlans.get(key);
+  if (known !== undefined) return known;
+  const content = parseUncached(text, autoResetBandwidth);
+  if (parsedPlans.size >= PARSED_PLANS_MAX) parsedPlans.clear();
+  parsedPlans.set(key, content && Object.freeze(content));
+  return content;
+}
+
+/**
+ * Every purchase reads its plan and parses the stored text (class-validator: ~3% of a
+ * purchase's CPU); the result depends on the text and the flag only, and a shop has a handful
+ * of plans, so each distinct text is parsed once (frozen: the parse is shared). Bounded by
+ * clearing, for a shop whose plans are edited many times over a long uptime.
+ */
+const parsedPlans = new Map<string, Readonly<PlanContent> | null>();
+const PARSED_PLANS_MAX = 256;
+
+function parseUncached(
+  text: string,
+  autoResetBandwidth: boolean,
 ): PlanContent | null {
   const raw = parseJsonObject(text);
   if (!raw) return null;

@@ -8,6 +8,8 @@ import {
   hydrator,
   insertedId,
   persister,
+  poolQuery,
+  queryIn,
   Quote,
   runStructured,
 } from '../../database/raw-sql.js';
@@ -81,8 +83,10 @@ export class ShopRepository {
   }
 
   async findPlan(id: number, manager?: EntityManager): Promise<Shop | null> {
-    const { sql, params } = planQuery(this.q, id);
-    const [row] = (await this.m(manager).query(sql, params)) as RawRow[];
+    const query = planQuery(this.q, id);
+    const [row] = manager
+      ? await queryIn<RawRow[]>(manager, query)
+      : await poolQuery<RawRow[]>(this.dataSource, query);
     return row ? Object.assign(new Shop(), this.hydratePlan(row)) : null;
   }
 
@@ -110,8 +114,10 @@ export class ShopRepository {
     manager: EntityManager,
     userId: number,
   ): Promise<LockedPurchaser | null> {
-    const { sql, params } = purchaserQuery(this.q, userId, this.lock);
-    const [row] = (await manager.query(sql, params)) as RawRow[];
+    const [row] = await queryIn<RawRow[]>(
+      manager,
+      purchaserQuery(this.q, userId, this.lock),
+    );
     if (!row) return null;
     const user = this.hydratePurchaser(row);
     return {
@@ -136,9 +142,11 @@ export class ShopRepository {
       classExpire: this.persistDate('classExpire', outcome.classExpire)!,
       expireIn: this.persistDate('expireIn', outcome.expireIn)!,
     });
-    await manager.query(update.sql, update.params);
-    const quota = transferEnableQuery(this.q, userId);
-    const [row] = (await manager.query(quota.sql, quota.params)) as RawRow[];
+    await queryIn(manager, update);
+    const [row] = await queryIn<RawRow[]>(
+      manager,
+      transferEnableQuery(this.q, userId),
+    );
     if (!row) throw new Error(`User ${userId} not found`);
     return this.hydrateQuota(row).transferEnable;
   }

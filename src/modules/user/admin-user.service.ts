@@ -122,7 +122,9 @@ export class AdminUserService {
       return {
         user_id: id,
         amount: Number(formatCents(amountCents)),
-        new_balance: Number(formatCents(applied.afterCents)),
+        new_balance: Number(
+          formatCents(await this.ledger.balanceCents(manager, id)),
+        ),
       };
     });
   }

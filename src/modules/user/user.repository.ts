@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../../database/entities/index.js';
-import { hydrator, Quote } from '../../database/raw-sql.js';
+import { hydrator, poolQuery, Quote } from '../../database/raw-sql.js';
 import type { UserSort } from './dto/admin-user.dto.js';
 import { AUTH_IDENTITY_COLUMNS, authIdentityQuery } from './user-sql.js';
 
@@ -72,10 +72,9 @@ export class UserRepository {
    * change revokes the user's tokens); null once the user is deleted.
    */
   async findAuthIdentity(id: number): Promise<AuthIdentity | null> {
-    const { sql, params } = authIdentityQuery(this.q, id);
-    const [row] = await this.dataSource.query<Record<string, unknown>[]>(
-      sql,
-      params,
+    const [row] = await poolQuery<Record<string, unknown>[]>(
+      this.dataSource,
+      authIdentityQuery(this.q, id),
     );
     return row ? this.hydrateIdentity(row) : null;
   }
