@@ -31,13 +31,41 @@ export function runStructured(
   return manager.queryRunner.query(sql, params, true);
 }
 
+type Done = (err: Error | null, result: unknown) => void;
+
+/** One of mysql2's callback pool connections. */
+interface CallbackConnection {
+  query(sql: string, values: unknown[], done: Done): void;
+  release(): void;
+}
+
 /** mysql2's callback pool, as TypeORM's MysqlDriver holds it (`driver.pool`). */
 interface CallbackPool {
-  query(
-    sql: string,
-    values: unknown[],
-    done: (err: Error | null, result: unknown) => void,
+  query(sql: string, values: unknown[], done: Done): void;
+  getConnection(
+    done: (err: Error | null, conn: CallbackConnection) => void,
   ): void;
+}
+
+/** The driver's pool when statements may bypass TypeORM's query runner (MySQL, not logging). */
+function directPool(dataSource: DataSource): CallbackPool | null {
+  const pool = (dataSource.driver as { pool?: CallbackPool }).pool;
+  return pool && !dataSource.options.logging ? pool : null;
+}
+
+/** One statement on a pool or a connection; a failure as TypeORM reports it. */
+function run<T>(
+  on: Pick<CallbackPool, 'query'>,
+  sql: string,
+  params: unknown[],
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    on.query(sql, params, (err, result) =>
+      err
+        ? reject(new QueryFailedError(sql, params, err))
+        : resolve(result as T),
+    ),
+  );
 }
 
 /**
@@ -52,16 +80,64 @@ export function poolQuery<T = unknown>(
   dataSource: DataSource,
   query: SqlQuery,
 ): Promise<T> {
-  const pool = (dataSource.driver as { pool?: CallbackPool }).pool;
-  if (!pool || dataSource.options.logging)
-    return dataSource.query<T>(query.sql, query.params);
-  return new Promise((resolve, reject) =>
-    pool.query(query.sql, query.params, (err, result) =>
-      err
-        ? reject(new QueryFailedError(query.sql, query.params, err))
-        : resolve(result as T),
-    ),
+  const pool = directPool(dataSource);
+  if (!pool) return dataSource.query<T>(query.sql, query.params);
+  return run<T>(pool, query.sql, query.params);
+}
+
+/** The statements of one {@link poolTransaction}, whichever way it runs. */
+export interface SqlSession {
+  /** The rows of a SELECT (the driver's result for other statements). */
+  query<T = unknown>(query: SqlQuery): Promise<T>;
+  /** The rows the statement matched (mysql2 connects with FOUND_ROWS; SQLite's changes). */
+  affected(query: SqlQuery): Promise<number>;
+}
+
+/**
+ * One transaction of raw statements for a hot write path, the transactional twin of
+ * {@link poolQuery}: on MySQL a connection of the driver's pool, `START TRANSACTION`, the work,
+ * `COMMIT` (`ROLLBACK` and the error on any failure), the statements TypeORM's
+ * `dataSource.transaction` sends, without its query runner, EntityManager and event broadcasts
+ * around each statement. Elsewhere (SQLite, DB_LOGGING on) it is `dataSource.transaction`.
+ * Failures are QueryFailedError wrapping the driver's error, as TypeORM's, so the lock-retry and
+ * unique-violation checks read them alike.
+ */
+export async function poolTransaction<T>(
+  dataSource: DataSource,
+  work: (session: SqlSession) => Promise<T>,
+): Promise<T> {
+  const pool = directPool(dataSource);
+  if (!pool)
+    return dataSource.transaction((manager) => work(managerSession(manager)));
+  const conn = await new Promise<CallbackConnection>((resolve, reject) =>
+    pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
   );
+  try {
+    await run(conn, 'START TRANSACTION', []);
+    const session: SqlSession = {
+      query: (q) => run(conn, q.sql, q.params),
+      affected: async (q) =>
+        (await run<{ affectedRows: number }>(conn, q.sql, q.params))
+          .affectedRows,
+    };
+    const result = await work(session);
+    await run(conn, 'COMMIT', []);
+    return result;
+  } catch (err) {
+    await run(conn, 'ROLLBACK', []).catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
+/** A session on a transactional EntityManager (the SQLite path of poolTransaction). */
+function managerSession(manager: EntityManager): SqlSession {
+  return {
+    query: (q) => manager.query(q.sql, q.params),
+    affected: async (q) =>
+      (await runStructured(manager, q.sql, q.params)).affected ?? 0,
+  };
 }
 
 /**
