@@ -378,9 +378,9 @@ export function appEnv(extra) {
 
 /**
  * The app's node list cache (NodeCacheService) as both node ceilings keep it (`/mod_mu` and
- * UniProxy): `node-users:<dialect>:<id>:head` holds the ETag, `:body` the ETag and the body (it
- * outlives the head by 5 s), a process memo holds the body's bytes, and one build at a time runs
- * per node.
+ * UniProxy): `node-users:<dialect>:<id>:head` holds the ETag as plain text, `:body`
+ * `<etag>\n<body>` (it outlives the head by 5 s; the app's encodeHead / encodeBody), a process memo
+ * holds the body's bytes, and one build at a time runs per node.
  */
 export function nodeListCache(redis, dialect, ttlMs = 60_000) {
   const memo = new Map();
@@ -389,17 +389,16 @@ export function nodeListCache(redis, dialect, ttlMs = 60_000) {
   return {
     /** The cached ETag, or null once the head has expired. */
     async headEtag(nodeId) {
-      const head = await redis.get(key(nodeId, 'head'));
-      return head ? JSON.parse(head).etag : null;
+      return (await redis.get(key(nodeId, 'head'))) || null;
     },
     /** The body cached under `etag` (memo first, then Redis), or null. */
     async body(nodeId, etag) {
       const local = memo.get(nodeId);
       if (local?.etag === etag) return local;
       const stored = await redis.get(key(nodeId, 'body'));
-      const parsed = stored ? JSON.parse(stored) : null;
-      if (parsed?.etag !== etag) return null;
-      const entry = { etag, body: Buffer.from(parsed.body) };
+      const cut = stored ? stored.indexOf('\n') : -1;
+      if (cut < 0 || stored.slice(0, cut) !== etag) return null;
+      const entry = { etag, body: Buffer.from(stored.slice(cut + 1)) };
       memo.set(nodeId, entry);
       return entry;
     },
@@ -407,16 +406,11 @@ export function nodeListCache(redis, dialect, ttlMs = 60_000) {
     async store(nodeId, etag, body) {
       await redis.set(
         key(nodeId, 'body'),
-        JSON.stringify({ etag, body }),
+        `${etag}\n${body}`,
         'PX',
         ttlMs + 5000,
       );
-      await redis.set(
-        key(nodeId, 'head'),
-        JSON.stringify({ etag }),
-        'PX',
-        ttlMs,
-      );
+      await redis.set(key(nodeId, 'head'), etag, 'PX', ttlMs);
       const entry = { etag, body: Buffer.from(body) };
       memo.set(nodeId, entry);
       return entry;

@@ -190,13 +190,24 @@ async function main() {
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '')
     .split(' ')
     .filter(Boolean);
+  const ceilingArgs = (process.env.BENCH_CEILING_NODE_ARGS ?? '')
+    .split(' ')
+    .filter(Boolean);
   const servers = [];
   const stop = () => servers.forEach((s) => s.stop());
   try {
     servers.push(
       ...(await Promise.all([
-        startServer('app', [...nodeArgs, 'bench/.build/main.js'], env),
-        startServer('ceiling', ['bench/node-ceiling-server.mjs'], env),
+        startServer(
+          'app',
+          [...nodeArgs, process.env.BENCH_APP_MAIN ?? 'bench/.build/main.js'],
+          env,
+        ),
+        startServer(
+          'ceiling',
+          [...ceilingArgs, 'bench/node-ceiling-server.mjs'],
+          env,
+        ),
       ])),
     );
     const key = `key=${encodeURIComponent(MU_KEY)}&muKey=${encodeURIComponent(MU_KEY)}`;

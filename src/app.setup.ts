@@ -26,6 +26,7 @@ import { setupOpenApi } from './modules/docs/openapi.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
 import { nodeFastPath } from './modules/node-api/node-fast-path.js';
 import { paymentNotifyFastPath } from './modules/payment/payment-notify-fast-path.js';
+import { nodeReportFastPath } from './modules/node-api/node-report-fast-path.js';
 import { sspanelParseErrors } from './modules/node-api/sspanel-exception.filter.js';
 import { mountSubscriptionFastPath } from './modules/subscription/subscription-fast-path.js';
 import { uniproxyParseErrors } from './modules/node-api/uniproxy/uniproxy-exception.filter.js';
@@ -110,6 +111,9 @@ export async function configureApp(app: INestApplication): Promise<void> {
   );
   // A body SSPanel agents sent that cannot be parsed is answered in their shape too.
   express.use(SSPANEL_PATH, sspanelParseErrors);
+  // XrayR's well-formed traffic reports, parsed above, answered in front of the router with the
+  // route's own key check, budget, service and error shape; anything else passes through.
+  express.use(nodeReportFastPath(app));
   // express.json itself: Nest's useBodyParser keeps `verify` for its raw-body option.
   express.use(
     json({

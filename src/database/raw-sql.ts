@@ -108,6 +108,24 @@ export function queryIn<T = Record<string, unknown>[]>(
     : manager.query<T>(query.sql, query.params);
 }
 
+/** One of mysql2's callback pool connections. */
+interface CallbackConnection extends CallbackQueryable {
+  release(): void;
+}
+
+/** mysql2's callback pool, as TypeORM's MysqlDriver holds it (`driver.pool`). */
+interface CallbackPool extends CallbackQueryable {
+  getConnection(
+    done: (err: Error | null, conn: CallbackConnection) => void,
+  ): void;
+}
+
+/** The driver's pool when statements may bypass TypeORM's query runner (MySQL, not logging). */
+function directPool(dataSource: DataSource): CallbackPool | null {
+  if (!bypassesQueryRunner(dataSource)) return null;
+  return (dataSource.driver as { pool?: CallbackPool }).pool ?? null;
+}
+
 /**
  * One statement outside any transaction, for a hot request path: on MySQL straight on the
  * driver's pool (mysql2's `pool.query`: a connection taken, used and given back), elsewhere
@@ -120,10 +138,64 @@ export function poolQuery<T = unknown>(
   dataSource: DataSource,
   query: SqlQuery,
 ): Promise<T> {
-  const pool = (dataSource.driver as { pool?: CallbackQueryable }).pool;
-  if (!pool || !bypassesQueryRunner(dataSource))
-    return dataSource.query<T>(query.sql, query.params);
+  const pool = directPool(dataSource);
+  if (!pool) return dataSource.query<T>(query.sql, query.params);
   return callbackQuery<T>(pool, query.sql, query.params);
+}
+
+/** The statements of one {@link poolTransaction}, whichever way it runs. */
+export interface SqlSession {
+  /** The rows of a SELECT (the driver's result for other statements). */
+  query<T = unknown>(query: SqlQuery): Promise<T>;
+  /** The rows the statement matched (mysql2 connects with FOUND_ROWS; SQLite's changes). */
+  affected(query: SqlQuery): Promise<number>;
+}
+
+/**
+ * One transaction of raw statements for a hot write path, the transactional twin of
+ * {@link poolQuery}: on MySQL a connection of the driver's pool, `START TRANSACTION`, the work,
+ * `COMMIT` (`ROLLBACK` and the error on any failure), the statements TypeORM's
+ * `dataSource.transaction` sends, without its query runner, EntityManager and event broadcasts
+ * around each statement. Elsewhere (SQLite, DB_LOGGING on) it is `dataSource.transaction`.
+ * Failures are QueryFailedError wrapping the driver's error, as TypeORM's, so the lock-retry and
+ * unique-violation checks read them alike.
+ */
+export async function poolTransaction<T>(
+  dataSource: DataSource,
+  work: (session: SqlSession) => Promise<T>,
+): Promise<T> {
+  const pool = directPool(dataSource);
+  if (!pool)
+    return dataSource.transaction((manager) => work(managerSession(manager)));
+  const conn = await new Promise<CallbackConnection>((resolve, reject) =>
+    pool.getConnection((err, c) => (err ? reject(err) : resolve(c))),
+  );
+  try {
+    await callbackQuery(conn, 'START TRANSACTION', []);
+    const session: SqlSession = {
+      query: (q) => callbackQuery(conn, q.sql, q.params),
+      affected: async (q) =>
+        (await callbackQuery<{ affectedRows: number }>(conn, q.sql, q.params))
+          .affectedRows,
+    };
+    const result = await work(session);
+    await callbackQuery(conn, 'COMMIT', []);
+    return result;
+  } catch (err) {
+    await callbackQuery(conn, 'ROLLBACK', []).catch(() => undefined);
+    throw err;
+  } finally {
+    conn.release();
+  }
+}
+
+/** A session on a transactional EntityManager (the SQLite path of poolTransaction). */
+function managerSession(manager: EntityManager): SqlSession {
+  return {
+    query: (q) => manager.query(q.sql, q.params),
+    affected: async (q) =>
+      (await runStructured(manager, q.sql, q.params)).affected ?? 0,
+  };
 }
 
 /**

@@ -29,6 +29,8 @@ const refused = () =>
   });
 
 const CUT = ['connect', 'query', 'startTransaction'] as const;
+/** mysql2's callback pool methods (callback last). */
+const POOL_CUT = ['query', 'getConnection'] as const;
 type Saved = [QueryRunner, (PropertyDescriptor | undefined)[]];
 
 describe('database unreachable: 503 with Retry-After, never 401 or 500 (e2e)', () => {
@@ -82,7 +84,29 @@ describe('database unreachable: 503 with Retry-After, never 401 or 500 (e2e)', (
       }
       return runner;
     };
+    // The hot paths' raw statements (poolQuery, poolTransaction) take the driver's mysql2 pool
+    // directly: it refuses too.
+    const pool = (ds.driver as { pool?: Record<string, unknown> }).pool;
+    const poolSaved = POOL_CUT.map((k) =>
+      pool ? Object.getOwnPropertyDescriptor(pool, k) : undefined,
+    );
+    if (pool)
+      for (const k of POOL_CUT)
+        Object.defineProperty(pool, k, {
+          value: (...args: unknown[]) => {
+            const done = args[args.length - 1] as (err: Error) => void;
+            process.nextTick(() => done(refused()));
+          },
+          configurable: true,
+          writable: true,
+        });
     restore = () => {
+      if (pool)
+        POOL_CUT.forEach((k, i) => {
+          const descriptor = poolSaved[i];
+          if (descriptor) Object.defineProperty(pool, k, descriptor);
+          else Reflect.deleteProperty(pool, k);
+        });
       if (original) Object.defineProperty(ds, 'createQueryRunner', original);
       else Reflect.deleteProperty(ds, 'createQueryRunner');
       for (const [runner, saved] of patched)

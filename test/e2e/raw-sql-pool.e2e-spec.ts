@@ -1,7 +1,11 @@
 import { DataSource, QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from '../../src/database/db-errors.js';
+import {
+  isDatabaseUnavailable,
+  isUniqueViolation,
+} from '../../src/database/db-errors.js';
 import {
   poolQuery,
+  poolTransaction,
   queryIn,
   runStructured,
 } from '../../src/database/raw-sql.js';
@@ -11,8 +15,11 @@ import {
   type ScratchDatabase,
 } from '../utils/test-database.js';
 
-/** poolQuery: the hot paths' statements off TypeORM's query runner, with the same results. */
-describe('poolQuery (e2e)', () => {
+/**
+ * poolQuery / poolTransaction: the hot paths' statements off TypeORM's query runner, with the
+ * same results.
+ */
+describe('poolQuery and poolTransaction (e2e)', () => {
   let scratch: ScratchDatabase;
   let ds: DataSource;
   const logged: string[] = [];
@@ -189,5 +196,50 @@ describe('poolQuery (e2e)', () => {
         await loggingDs.destroy();
       }
     });
+  });
+
+  it('poolTransaction commits its statements together, with rows and matched counts', async () => {
+    const matched = await poolTransaction(ds, async (session) => {
+      await session.query({
+        sql: 'INSERT INTO pq (id, name, big) VALUES (?, ?, ?)',
+        params: [10, 'ten', 10],
+      });
+      const rows = await session.query<{ name: string }[]>({
+        sql: 'SELECT name FROM pq WHERE id = ?',
+        params: [10],
+      });
+      expect(rows).toEqual([{ name: 'ten' }]);
+      // Matched though unchanged (row 10 has this name already; 11 and 12 do not exist).
+      return session.affected({
+        sql: 'UPDATE pq SET name = ? WHERE id IN (?, ?, ?)',
+        params: ['ten', 10, 11, 12],
+      });
+    });
+    expect(matched).toBe(1);
+    expect(await ds.query('SELECT name FROM pq WHERE id = 10')).toEqual([
+      { name: 'ten' },
+    ]);
+  });
+
+  it('poolTransaction rolls everything back on a failure and rethrows it as TypeORM would', async () => {
+    const failure = await poolTransaction(ds, async (session) => {
+      await session.query({
+        sql: 'INSERT INTO pq (id, name, big) VALUES (?, ?, ?)',
+        params: [20, 'twenty', 20],
+      });
+      // A duplicate key: the unique-violation checks must read it as they read TypeORM's.
+      await session.query({
+        sql: 'INSERT INTO pq (id, name, big) VALUES (?, ?, ?)',
+        params: [1, 'dup', 1],
+      });
+    }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(QueryFailedError);
+    expect(isUniqueViolation(failure)).toBe(true);
+    expect(await ds.query('SELECT id FROM pq WHERE id = 20')).toEqual([]);
+    // The connection went back clean: the next transaction commits.
+    await poolTransaction(ds, (session) =>
+      session.query({ sql: 'DELETE FROM pq WHERE id = ?', params: [10] }),
+    );
+    expect(await ds.query('SELECT id FROM pq WHERE id = 10')).toEqual([]);
   });
 });

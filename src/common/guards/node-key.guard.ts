@@ -41,11 +41,13 @@ export class NodeKeyCheck {
  * `token` (V2Board UniProxy agents).
  */
 export function presentedNodeKey(req: Request): string | undefined {
+  // Express 5 parses the query string on every `req.query` read.
+  const query = req.query;
   const candidates = [
     req.headers['key'],
-    req.query['key'],
-    req.query['muKey'],
-    req.query['token'],
+    query['key'],
+    query['muKey'],
+    query['token'],
   ];
   return candidates.find(
     (c): c is string => typeof c === 'string' && c.length > 0,

@@ -1,8 +1,6 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { Cache } from 'cache-manager';
 import {
   NODES_CHANGED,
   NodesChangedEvent,
@@ -13,6 +11,7 @@ import { EtaggedReply, EtagScheme, PANEL_ETAG } from './etag.js';
 import { lazyGzip } from './gzip.js';
 import type { NodeErrorCode } from '../node/node.exception.js';
 import { NodeRepository } from '../node/node.repository.js';
+import { ExpiringStore } from '../redis/expiring-store.js';
 
 /** Why a node gets no list (seed dialect); the SSPanel dialect caches an empty list instead. */
 export interface ListRefusal {
@@ -36,6 +35,30 @@ interface Stored {
   body: string;
 }
 
+/**
+ * How a head is kept: the ETag itself (always `"…"` or `W/"…"`), or a refusal as JSON (`{…}`),
+ * so a poll's read is one GET and no decode.
+ */
+export function encodeHead(head: Head): string {
+  return head.refusal ? JSON.stringify(head.refusal) : head.etag;
+}
+
+export function decodeHead(text: string): Head {
+  return text.startsWith('{')
+    ? { etag: '', refusal: JSON.parse(text) as ListRefusal }
+    : { etag: text };
+}
+
+/** How a body is kept: `<etag>\n<body>` (an ETag holds no newline). */
+export function encodeBody(stored: Stored): string {
+  return `${stored.etag}\n${stored.body}`;
+}
+
+export function decodeBody(text: string): Stored {
+  const cut = text.indexOf('\n');
+  return { etag: text.slice(0, cut), body: text.slice(cut + 1) };
+}
+
 interface Local {
   etag: string;
   body: Buffer;
@@ -50,11 +73,13 @@ export type ListKey =
 const PREFIX = 'node-users:';
 
 /**
- * Per-node user lists and their ETags in the cache-manager store (Redis, or memory in the
- * embedded mode), so a poll, and above all a 304, never rebuilds the list.
+ * Per-node user lists and their ETags in the ExpiringStore (the app's Redis client, or memory in
+ * the embedded mode), so a poll, and above all a 304, never rebuilds the list.
  *
  * Each list is two keys: a small head (ETag) read on every poll and the body read only when this
- * replica's in-process copy has another tag. Bodies stay as serialised JSON bytes, sent as is.
+ * replica's in-process copy has another tag. Both are plain text (encodeHead, encodeBody): the
+ * 304's read is one GET and a string comparison. Bodies stay as serialised JSON bytes, sent as
+ * is. A store outage degrades to misses (every poll builds), never to an error.
  *
  * Freshness: the service invalidates when it changes what a list shows (nothing on the hot
  * paths does), other modules announce changes to users or nodes (purchase, admin edits) with
@@ -64,12 +89,13 @@ const PREFIX = 'node-users:';
  */
 @Injectable()
 export class NodeCacheService {
+  private readonly logger = new Logger(NodeCacheService.name);
   private readonly ttlMs: number;
   private readonly local = new Map<ListKey, Local>();
   private readonly building = new Map<ListKey, Promise<ResolvedList>>();
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly store: ExpiringStore,
     @Inject(nodeConfig.KEY) config: ConfigType<typeof nodeConfig>,
     private readonly nodes: NodeRepository,
   ) {
@@ -93,7 +119,10 @@ export class NodeCacheService {
         return { etag: head.etag, body: null };
       const local = this.local.get(key);
       if (local?.etag === head.etag) return local;
-      const stored = await this.cache.get<Stored>(`${PREFIX}${key}:body`);
+      const text = await this.safe(() =>
+        this.store.get(`${PREFIX}${key}:body`),
+      );
+      const stored = text ? decodeBody(text) : undefined;
       if (stored?.etag === head.etag) return this.remember(key, stored);
     }
     const built = await this.buildOnce(key, build, scheme);
@@ -119,8 +148,9 @@ export class NodeCacheService {
       : null;
   }
 
-  private head(key: ListKey): Promise<Head | undefined> {
-    return this.cache.get<Head>(`${PREFIX}${key}:head`);
+  private async head(key: ListKey): Promise<Head | undefined> {
+    const text = await this.safe(() => this.store.get(`${PREFIX}${key}:head`));
+    return text ? decodeHead(text) : undefined;
   }
 
   /**
@@ -132,14 +162,11 @@ export class NodeCacheService {
     const ids = nodeId === undefined ? await this.nodes.listIds() : [nodeId];
     const keys: ListKey[] = ['seed:all'];
     for (const id of ids) keys.push(`mu:${id}`, `seed:${id}`, `uniproxy:${id}`);
-    const names = keys.flatMap((k) => [
-      `${PREFIX}${k}:head`,
-      `${PREFIX}${k}:body`,
-    ]);
-    // One multi-key delete per store (@keyv/redis: one MULTI, one round trip): cache-manager's
-    // mdel deletes key by key, 50 Redis commands and their promises for 8 nodes, and this runs
-    // after every purchase.
-    await Promise.all(this.cache.stores.map((store) => store.delete(names)));
+    await this.safe(() =>
+      this.store.deleteMany(
+        keys.flatMap((k) => [`${PREFIX}${k}:head`, `${PREFIX}${k}:body`]),
+      ),
+    );
     if (nodeId === undefined) this.local.clear();
     else for (const k of keys) this.local.delete(k);
   }
@@ -180,26 +207,42 @@ export class NodeCacheService {
   ): Promise<ResolvedList> {
     const built = await build();
     if ('refusal' in built) {
-      await this.cache.set<Head>(
-        `${PREFIX}${key}:head`,
-        { etag: '', refusal: built.refusal },
-        this.ttlMs,
+      await this.safe(() =>
+        this.store.set(
+          `${PREFIX}${key}:head`,
+          encodeHead({ etag: '', refusal: built.refusal }),
+          this.ttlMs,
+        ),
       );
       return built;
     }
     const stored: Stored = { etag: scheme.tag(built.body), body: built.body };
     // Body first and living a little longer, so a head found in the cache has its body there.
-    await this.cache.set<Stored>(
-      `${PREFIX}${key}:body`,
-      stored,
-      this.ttlMs + 5_000,
-    );
-    await this.cache.set<Head>(
-      `${PREFIX}${key}:head`,
-      { etag: stored.etag },
-      this.ttlMs,
-    );
+    await this.safe(async () => {
+      await this.store.set(
+        `${PREFIX}${key}:body`,
+        encodeBody(stored),
+        this.ttlMs + 5_000,
+      );
+      await this.store.set(
+        `${PREFIX}${key}:head`,
+        encodeHead({ etag: stored.etag }),
+        this.ttlMs,
+      );
+    });
     return this.remember(key, stored);
+  }
+
+  /** A store outage is a miss (read) or nothing kept (write): the lists are rebuilt instead. */
+  private async safe<T>(run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (err) {
+      this.logger.warn(
+        `Node list cache unavailable: ${(err as Error).message}`,
+      );
+      return undefined;
+    }
   }
 
   private remember(key: ListKey, stored: Stored): Local {

@@ -95,14 +95,10 @@ interface Poll {
 export function nodeFastPath(
   app: INestApplication,
 ): (req: Request, res: Response, next: NextFunction) => void {
-  const keyCheck = new NodeKeyCheck(
-    app.get<ConfigType<typeof authConfig>>(authConfig.KEY).muKey,
-  );
-  const metrics = app.get(MetricsService);
-  const state = app.get(NodeStateService);
-  const throttle = policyThrottle(app, 'node');
+  const kit = nodeFastKit(app);
   // Without the node rate-limit budget to count against, no fast path at all.
-  if (!throttle) return (_req, _res, next) => next();
+  if (!kit) return (_req, _res, next) => next();
+  const metrics = app.get(MetricsService);
   const routes = fastRoutes(
     app.get(NodeUserListService),
     app.get(UniProxyUserService),
@@ -113,15 +109,15 @@ export function nodeFastPath(
     req: Request,
     res: Response,
   ): Promise<boolean> => {
-    if (!keyCheck.matches(req)) return false;
-    if (!(await countHit(throttle, poll.route, req, res))) return false;
+    if (!kit.keyCheck.matches(req)) return false;
+    const { controller, handler } = poll.route;
+    if (!(await countNodeHit(kit.throttle, controller, handler, req, res)))
+      return false;
     const etag = await poll.parsed.notModified(poll.ifNoneMatch);
     if (etag === null) return false;
     send304(req, res, etag);
     const nodeId = poll.parsed.nodeId;
-    // Secondary state, as in NodeDialectInterceptor: never fails the answer already sent.
-    if (nodeId !== undefined)
-      state.noteDialect(nodeId, poll.route.dialect).catch(() => undefined);
+    if (nodeId !== undefined) noteDialect(kit, nodeId, poll.route.dialect);
     return true;
   };
 
@@ -145,6 +141,58 @@ export function nodeFastPath(
       },
     );
   };
+}
+
+/** What every node fast path checks and counts with, resolved once from the app. */
+export interface NodeFastKit {
+  /** NodeKeyGuard's own MU_KEY check. */
+  keyCheck: NodeKeyCheck;
+  /** ThrottlerGuard's `node` budget. */
+  throttle: PolicyThrottle;
+  state: NodeStateService;
+}
+
+/** The kit, or null when the app has no plain `node` budget (then no fast path may answer). */
+export function nodeFastKit(app: INestApplication): NodeFastKit | null {
+  const throttle = policyThrottle(app, 'node');
+  if (!throttle) return null;
+  return {
+    keyCheck: new NodeKeyCheck(
+      app.get<ConfigType<typeof authConfig>>(authConfig.KEY).muKey,
+    ),
+    throttle,
+    state: app.get(NodeStateService),
+  };
+}
+
+/**
+ * The hit against the `node` budget under the key ThrottlerGuard uses for `controller.handler`,
+ * with its headers. False when the budget is blocked: the guard answers the 429 (the hit is not
+ * counted again).
+ */
+export async function countNodeHit(
+  throttle: PolicyThrottle,
+  controller: string,
+  handler: string,
+  req: Request,
+  res: Response,
+): Promise<boolean> {
+  const key = throttleKey(
+    controller,
+    handler,
+    throttle.name,
+    throttle.getTracker(req),
+  );
+  return countPolicyHit(throttle, key, res);
+}
+
+/** After an answer: the dialect noted as NodeDialectInterceptor does (never fails the answer). */
+export function noteDialect(
+  kit: NodeFastKit,
+  nodeId: number,
+  dialect: NodeDialect,
+): void {
+  kit.state.noteDialect(nodeId, dialect).catch(() => undefined);
 }
 
 /** The list routes, keyed by their served path. */
@@ -220,25 +268,6 @@ function pollOf(req: Request, routes: Map<string, FastRoute>): Poll | null {
   if (!route || !ifNoneMatch || req.headers.origin !== undefined) return null;
   const parsed = route.parse(req);
   return parsed ? { route, parsed, ifNoneMatch } : null;
-}
-
-/**
- * Step 3: the hit against the `node` budget under the guard's own key, with its headers. False
- * when the budget is blocked: the guard answers the 429 (the hit is not counted again).
- */
-async function countHit(
-  throttle: PolicyThrottle,
-  route: FastRoute,
-  req: Request,
-  res: Response,
-): Promise<boolean> {
-  const key = throttleKey(
-    route.controller,
-    route.handler,
-    throttle.name,
-    throttle.getTracker(req),
-  );
-  return countPolicyHit(throttle, key, res);
 }
 
 /** Step 5: the 304 itself, with the request id the logger and the response header carry. */

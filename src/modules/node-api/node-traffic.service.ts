@@ -2,10 +2,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { unixNow } from '../../common/time.js';
 import { nodeConfig } from '../../config/index.js';
 import { isTransientLockError } from '../../database/db-errors.js';
+import { poolTransaction, type SqlSession } from '../../database/raw-sql.js';
 import { retrying } from '../../database/retry.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { TRAFFIC_CHUNK_SIZE } from '../node/node.constants.js';
@@ -85,8 +86,8 @@ export class NodeTrafficService {
         .update(`${nodeId}\n${JSON.stringify(entries)}`)
         .digest('hex');
       outcome = await this.withLockRetry(() =>
-        this.dataSource.transaction((manager) =>
-          this.apply(manager, node, report, reportKey, at),
+        poolTransaction(this.dataSource, (session) =>
+          this.apply(session, node, report, reportKey, at),
         ),
       );
       this.state.noteHeartbeatWritten(nodeId, at);
@@ -96,7 +97,7 @@ export class NodeTrafficService {
   }
 
   private async apply(
-    manager: EntityManager,
+    session: SqlSession,
     node: NodeReportTarget,
     report: AggregatedReport,
     reportKey: string,
@@ -105,7 +106,7 @@ export class NodeTrafficService {
     const { id: nodeId, trafficRate: rate, scope } = node;
     const base = { nodeId, rawBytes: report.rawBytes };
     const fresh = await this.reports.claimTrafficReport(
-      manager,
+      session,
       nodeId,
       reportKey,
       at,
@@ -116,21 +117,21 @@ export class NodeTrafficService {
     const logged: number[] = [];
     for (let i = 0; i < report.deltas.length; i += TRAFFIC_CHUNK_SIZE) {
       const chunk = report.deltas.slice(i, i + TRAFFIC_CHUNK_SIZE);
-      updated += await this.users.addTraffic(manager, chunk, at, scope);
+      updated += await this.users.addTraffic(session, chunk, at, scope);
       if (this.config.trafficLog) {
         const known = await this.users.findBillableIds(
-          manager,
+          session,
           chunk.map((c) => c.id),
           scope,
         );
         logged.push(...chunk.filter((c) => known.has(c.id)).map((c) => c.id));
       }
     }
-    await this.nodes.addBandwidth(manager, nodeId, report.rawBytes, at);
+    await this.nodes.addBandwidth(session, nodeId, report.rawBytes, at);
     if (logged.length > 0) {
       const byId = new Map(report.deltas.map((d) => [d.id, d]));
       await this.reports.insertTrafficLogs(
-        manager,
+        session,
         logged.map((id) => ({
           userId: id,
           u: report.raw.get(id)!.u,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   addTrafficQuery,
   aliveIpCountsQuery,
@@ -8,7 +8,7 @@ import {
   ServableScope,
   TrafficDelta,
 } from './node-sql.js';
-import { Quote, runStructured } from '../../database/raw-sql.js';
+import type { Quote, SqlSession } from '../../database/raw-sql.js';
 import { billableUserIdsQuery, type NodeScope } from '../node/node-sql.js';
 
 /** A `user` row as the driver returns it, limited to the selected columns. */
@@ -43,25 +43,24 @@ export class NodeUserRepository {
   }
 
   /** One statement for the chunk; returns how many of its users exist in the node's scope (matched rows). */
-  async addTraffic(
-    manager: EntityManager,
+  addTraffic(
+    session: SqlSession,
     rows: readonly TrafficDelta[],
     unixNow: number,
     scope: NodeScope,
   ): Promise<number> {
-    const { sql, params } = addTrafficQuery(this.q, rows, unixNow, scope);
-    const result = await runStructured(manager, sql, params);
-    return result.affected ?? 0;
+    return session.affected(addTrafficQuery(this.q, rows, unixNow, scope));
   }
 
   /** Which of `ids` exist in the node's scope (the rows addTraffic updated). */
   async findBillableIds(
-    manager: EntityManager,
+    session: SqlSession,
     ids: readonly number[],
     scope: NodeScope,
   ): Promise<Set<number>> {
-    const { sql, params } = billableUserIdsQuery(this.q, ids, scope);
-    const rows = await manager.query<{ id: number }[]>(sql, params);
+    const rows = await session.query<{ id: number }[]>(
+      billableUserIdsQuery(this.q, ids, scope),
+    );
     return new Set(rows.map((r) => Number(r.id)));
   }
 }

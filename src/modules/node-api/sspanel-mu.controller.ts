@@ -44,6 +44,9 @@ const OK: SspanelOk = { ret: 1, msg: 'ok' };
 /** The users list route, as served (the node fast path answers its 304s). */
 export const SSPANEL_USERS_ROUTE = `${SSPANEL_PATH}/users`;
 
+/** The traffic report route, as served (the report fast path answers well-formed reports). */
+export const SSPANEL_TRAFFIC_ROUTE = `${SSPANEL_PATH}/users/traffic`;
+
 /**
  * The SSPanel WebAPI as XrayR (PanelType "SSpanel") calls it; checked against XrayR's
  * api/sspanel/sspanel.go and model.go: the key in `key` and `muKey` query parameters on every

@@ -1,22 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { UserTrafficLog } from '../../database/entities/index.js';
 import { isUniqueViolation } from '../../database/db-errors.js';
-import { Quote, runStructured } from '../../database/raw-sql.js';
+import {
+  persister,
+  type Quote,
+  type SqlSession,
+} from '../../database/raw-sql.js';
 import { TRAFFIC_CHUNK_SIZE } from '../node/node.constants.js';
 import {
   claimTrafficReportQuery,
   reclaimTrafficReportQuery,
 } from './node-sql.js';
 
+type TrafficLogRow = Omit<UserTrafficLog, 'id'>;
+
+/** `user_traffic_log`'s columns, by entity property, in INSERT order. */
+const TRAFFIC_LOG_COLUMNS = [
+  ['userId', 'user_id'],
+  ['u', 'u'],
+  ['d', 'd'],
+  ['nodeId', 'node_id'],
+  ['rate', 'rate'],
+  ['traffic', 'traffic'],
+  ['logTime', 'log_time'],
+] as const satisfies readonly (readonly [keyof TrafficLogRow, string])[];
+
 /** SQL for the traffic reports themselves: their dedup keys and the per-user traffic log. */
 @Injectable()
 export class TrafficReportRepository {
   private readonly q: Quote;
+  private readonly persist: ReturnType<
+    typeof persister<UserTrafficLog, keyof TrafficLogRow>
+  >;
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     this.q = (name) => dataSource.driver.escape(name);
+    this.persist = persister(
+      dataSource,
+      UserTrafficLog,
+      TRAFFIC_LOG_COLUMNS.map(([property]) => property),
+    );
   }
 
   /**
@@ -27,38 +52,45 @@ export class TrafficReportRepository {
    * transaction goes on. Returns false when the report was already applied within the window.
    */
   async claimTrafficReport(
-    manager: EntityManager,
+    session: SqlSession,
     nodeId: number,
     reportKey: string,
     unixNow: number,
     windowS: number,
   ): Promise<boolean> {
-    const claim = claimTrafficReportQuery(this.q, nodeId, reportKey, unixNow);
     try {
-      await manager.query(claim.sql, claim.params);
+      await session.query(
+        claimTrafficReportQuery(this.q, nodeId, reportKey, unixNow),
+      );
       return true;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
-    const reclaim = reclaimTrafficReportQuery(
-      this.q,
-      nodeId,
-      reportKey,
-      unixNow,
-      windowS,
+    const reclaimed = await session.affected(
+      reclaimTrafficReportQuery(this.q, nodeId, reportKey, unixNow, windowS),
     );
-    const result = await runStructured(manager, reclaim.sql, reclaim.params);
-    return (result.affected ?? 0) > 0;
+    return reclaimed > 0;
   }
 
+  /** One multi-row INSERT per chunk, the values bound as TypeORM binds them (persister). */
   async insertTrafficLogs(
-    manager: EntityManager,
-    rows: Omit<UserTrafficLog, 'id'>[],
+    session: SqlSession,
+    rows: readonly TrafficLogRow[],
   ): Promise<void> {
-    for (let i = 0; i < rows.length; i += TRAFFIC_CHUNK_SIZE)
-      await manager.insert(
-        UserTrafficLog,
-        rows.slice(i, i + TRAFFIC_CHUNK_SIZE),
-      );
+    const columns = TRAFFIC_LOG_COLUMNS.map(([, column]) => this.q(column));
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    for (let i = 0; i < rows.length; i += TRAFFIC_CHUNK_SIZE) {
+      const chunk = rows.slice(i, i + TRAFFIC_CHUNK_SIZE);
+      await session.query({
+        sql:
+          `INSERT INTO ${this.q('user_traffic_log')} (${columns.join(', ')})` +
+          ` VALUES ${chunk.map(() => tuple).join(', ')}`,
+        params: chunk.flatMap((row) =>
+          TRAFFIC_LOG_COLUMNS.map(([property]) =>
+            this.persist(property, row[property]),
+          ),
+        ),
+      });
+    }
   }
 }

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SsNode, SsNodeInfo } from '../../database/entities/index.js';
-import { poolQuery, type Quote } from '../../database/raw-sql.js';
+import {
+  poolQuery,
+  type Quote,
+  type SqlSession,
+} from '../../database/raw-sql.js';
 import { numberTransformer } from '../../database/transformers.js';
 import {
   addNodeBandwidthQuery,
@@ -87,15 +91,15 @@ export class NodeRepository {
 
   /** Raw SQL: read on every traffic and alive-IP report (rate, and whom the node may bill). */
   async findReportTarget(id: number): Promise<NodeReportTarget | null> {
-    const { sql, params } = nodeTrafficRateQuery(this.q, id);
-    const [row] = await this.dataSource.query<
+    // On every traffic report: straight on the driver's pool (poolQuery).
+    const [row] = await poolQuery<
       {
         id: number;
         traffic_rate: number | string;
         node_class: number | string;
         node_group: number | string;
       }[]
-    >(sql, params);
+    >(this.dataSource, nodeTrafficRateQuery(this.q, id));
     return row
       ? {
           id: Number(row.id),
@@ -128,13 +132,12 @@ export class NodeRepository {
 
   /** Raw (unrated) bytes the node carried, as an atomic increment; also a heartbeat. */
   async addBandwidth(
-    manager: EntityManager,
+    session: SqlSession,
     id: number,
     bytes: number,
     unixNow: number,
   ): Promise<void> {
-    const { sql, params } = addNodeBandwidthQuery(this.q, id, bytes, unixNow);
-    await manager.query(sql, params);
+    await session.query(addNodeBandwidthQuery(this.q, id, bytes, unixNow));
   }
 
   /** Returns false when the node does not exist. */

@@ -42,6 +42,24 @@ function keepsTheContract(
     );
   });
 
+  it('deleteMany drops the keys given, missing ones included, and no others', async () => {
+    await store().setMany(
+      [
+        ['d1', '1'],
+        ['d2', '2'],
+        ['d3', '3'],
+      ],
+      10_000,
+    );
+    await store().deleteMany(['d1', 'd3', 'never-set']);
+    await store().deleteMany([]);
+    expect(await store().getMany(['d1', 'd2', 'd3'])).toEqual([
+      null,
+      '2',
+      null,
+    ]);
+  });
+
   it('setIfAbsent writes once; the owner alone renews or deletes', async () => {
     expect(await store().setIfAbsent('lock', 'A', 200)).toBe(true);
     expect(await store().setIfAbsent('lock', 'B', 200)).toBe(false);

@@ -37,6 +37,8 @@ export abstract class ExpiringStore {
   ): Promise<boolean>;
   /** Deletes the key only while it holds `value`; true when it did. */
   abstract deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Deletes every key given (missing ones are no error; Redis: one DEL). */
+  abstract deleteMany(keys: readonly string[]): Promise<void>;
   /** Adds one to a counter (0 when missing) and (re)sets its lifetime; the new count. */
   abstract increment(key: string, ttlMs: number): Promise<number>;
   /** Adds a member to a set and (re)sets the set's lifetime. */

@@ -48,6 +48,11 @@ export class MemoryExpiringStore extends ExpiringStore {
     return Promise.resolve();
   }
 
+  deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+    return Promise.resolve();
+  }
+
   setMany(
     entries: readonly (readonly [string, string])[],
     ttlMs: number,

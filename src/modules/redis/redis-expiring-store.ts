@@ -87,6 +87,10 @@ export class RedisExpiringStore extends ExpiringStore {
     );
   }
 
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.client.del(...keys);
+  }
+
   async increment(key: string, ttlMs: number): Promise<number> {
     const [count] = repliesOf(
       await this.client.pipeline().incr(key).pexpire(key, ttlMs).exec(),

@@ -67,7 +67,13 @@ export class NodeIdQueryPipe implements PipeTransform<
   }
 }
 
-function isWellFormedReport(value: unknown): value is SspanelTrafficBody {
+/**
+ * A report the global pipe would accept unchanged: a plain JSON object whose only key is `data`,
+ * its entries passing `trafficEntriesProblem` (also read by the report fast path).
+ */
+export function isWellFormedReport(
+  value: unknown,
+): value is SspanelTrafficBody {
   if (typeof value !== 'object' || value === null) return false;
   if (Object.getPrototypeOf(value) !== Object.prototype) return false;
   const keys = Object.keys(value);
