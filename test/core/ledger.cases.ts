@@ -23,6 +23,19 @@ describe('ledger (core)', () => {
     c.ds
       .getRepository(UserMoneyLog)
       .find({ where: { userId }, order: { id: 'ASC' } });
+  /** The change was applied: its log row (the id it returned) holds this before and after. */
+  const expectApplied = async (
+    applied: Promise<{ logId: number } | null>,
+    before: string,
+    after: string,
+  ) => {
+    const result = await applied;
+    expect(result).toEqual({ logId: expect.any(Number) });
+    const row = await c.ds
+      .getRepository(UserMoneyLog)
+      .findOneByOrFail({ id: result!.logId });
+    expect({ before: row.before, after: row.after }).toEqual({ before, after });
+  };
 
   it('a credit writes the balance and one log row with every field', async () => {
     const u = await user();
@@ -34,11 +47,7 @@ describe('ledger (core)', () => {
       refId: 42,
       note: 'n'.repeat(300),
     });
-    expect(applied).toEqual({
-      logId: expect.any(Number),
-      beforeCents: 0,
-      afterCents: 1234,
-    });
+    expect(applied).toEqual({ logId: expect.any(Number) });
     expect(await money(u.id)).toBe('12.34');
     const [row, ...rest] = await logs(u.id);
     expect(rest).toEqual([]);
@@ -75,30 +84,36 @@ describe('ledger (core)', () => {
       }),
     ).toBeNull();
     expect(await money(u.id)).toBe('3.00');
-    expect(
-      await apply({
+    await expectApplied(
+      apply({
         userId: u.id,
         amountCents: -300,
         reason: 'purchase',
         requireFunds: true,
       }),
-    ).toMatchObject({ beforeCents: 300, afterCents: 0 });
+      '3.00',
+      '0.00',
+    );
     expect((await logs(u.id)).map((r) => r.amount)).toEqual(['3.00', '-3.00']);
   });
 
   it('an unguarded debit may go negative; requireFunds does not hold back a credit', async () => {
     const u = await user();
-    expect(
-      await apply({ userId: u.id, amountCents: -250, reason: 'clawback' }),
-    ).toMatchObject({ beforeCents: 0, afterCents: -250 });
-    expect(
-      await apply({
+    await expectApplied(
+      apply({ userId: u.id, amountCents: -250, reason: 'clawback' }),
+      '0.00',
+      '-2.50',
+    );
+    await expectApplied(
+      apply({
         userId: u.id,
         amountCents: 100,
         reason: 'topup',
         requireFunds: true,
       }),
-    ).toMatchObject({ beforeCents: -250, afterCents: -150 });
+      '-2.50',
+      '-1.50',
+    );
     expect(await money(u.id)).toBe('-1.50');
   });
 
@@ -128,13 +143,17 @@ describe('ledger (core)', () => {
       message: 'A credit of 10.00 would take the balance past 9999999999.99',
     });
     expect(await money(u.id)).toBe('9999999990.00');
-    expect(
-      await apply({ userId: u.id, amountCents: 999, reason: 'admin' }),
-    ).toMatchObject({ afterCents: 999_999_999_999 });
+    await expectApplied(
+      apply({ userId: u.id, amountCents: 999, reason: 'admin' }),
+      '9999999990.00',
+      '9999999999.99',
+    );
     // A debit from the ceiling is not a credit: no range check gets in its way.
-    expect(
-      await apply({ userId: u.id, amountCents: -1, reason: 'admin' }),
-    ).toMatchObject({ afterCents: 999_999_999_998 });
+    await expectApplied(
+      apply({ userId: u.id, amountCents: -1, reason: 'admin' }),
+      '9999999999.99',
+      '9999999999.98',
+    );
   });
 
   it('refuses an amount that is not a whole number of cents, writing nothing', async () => {

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { MAX_TRAFFIC_BYTES } from '../../src/modules/node/node.constants.js';
 import {
   SsNode,
@@ -8,6 +8,8 @@ import {
   UserTrafficLog,
 } from '../../src/database/entities/index.js';
 import { NodeUserRepository } from '../../src/modules/node-api/node-user.repository.js';
+import { TrafficReportRepository } from '../../src/modules/node-api/traffic-report.repository.js';
+import type { SqlSession } from '../../src/database/raw-sql.js';
 import { NodeRepository } from '../../src/modules/node/node.repository.js';
 import { createNode, createNodeUser } from '../factories/node.factory.js';
 import { Core, createCore } from './core-harness.js';
@@ -262,18 +264,29 @@ describe('traffic ingestion (core)', () => {
     const n = await createNode(c.ds);
     const a = await createNodeUser(c.ds);
     let failed = 0;
-    type Query = EntityManager['query'];
-    jest.spyOn(EntityManager.prototype, 'query').mockImplementation(function (
-      this: EntityManager,
-      ...[sql, params]: Parameters<Query>
-    ): ReturnType<Query> {
-      if (failed === 0 && /^INSERT INTO .traffic_report/.test(sql)) {
-        failed++;
-        return Promise.reject(lockError());
-      }
-      // what EntityManager.query itself does
-      return this.connection.query(sql, params, this.queryRunner);
-    });
+    // The claim's INSERT fails once with a lock error, on whichever session runs it (TypeORM's
+    // on SQLite, the pool connection's on MySQL): the repository must not read it as a repeat.
+    // eslint-disable-next-line typescript/unbound-method -- called below with its own `this`
+    const claim = TrafficReportRepository.prototype.claimTrafficReport;
+    jest
+      .spyOn(TrafficReportRepository.prototype, 'claimTrafficReport')
+      .mockImplementation(function (
+        this: TrafficReportRepository,
+        session: SqlSession,
+        ...rest
+      ) {
+        const failing: SqlSession = {
+          ...session,
+          query: (q) => {
+            if (failed === 0 && /^INSERT INTO .traffic_report/.test(q.sql)) {
+              failed++;
+              return Promise.reject(lockError());
+            }
+            return session.query(q);
+          },
+        };
+        return claim.call(this, failing, ...rest);
+      });
     const outcome = await c.traffic.ingest(
       n.id,
       [{ user_id: a.id, u: 3, d: 4 }],

@@ -73,11 +73,10 @@ describe('payment crediting (core)', () => {
       callbackNo: 'EP-1',
       via: 'notify',
     });
-    expect(result).toMatchObject({
-      credited: true,
-      balanceCents: 1234,
-      commissionCents: 247,
-    });
+    expect(result).toMatchObject({ credited: true, commissionCents: 247 });
+    // A callback's reply shows no balance: the statement reading it is skipped.
+    expect(result.balanceCents).toBeUndefined();
+    expect(await money(payer.id)).toBe('12.34');
     expect(result.order).toBeInstanceOf(Paylist);
     expect(result.order).toMatchObject({
       id: order.id,
@@ -132,6 +131,7 @@ describe('payment crediting (core)', () => {
       orderId: order.id,
       gateway: null,
       via: 'debug',
+      reportBalance: true,
     });
     expect(result).toMatchObject({
       credited: true,
@@ -155,6 +155,7 @@ describe('payment crediting (core)', () => {
         orderId: order.id,
         gateway: 'manual',
         via: 'admin',
+        reportBalance: true,
       }),
     ).toMatchObject({ credited: true, balanceCents: 300 });
   });
@@ -298,17 +299,20 @@ describe('payment crediting (core)', () => {
       gateway: 'manual',
       via: 'admin',
     });
-    // PAYBACK_MAX_TIMES=1 would stop a second payout earlier; call past it on the same order.
-    jest
-      .spyOn(
-        c.referral as unknown as { underMaxTimes: () => Promise<boolean> },
-        'underMaxTimes',
-      )
-      .mockResolvedValue(true);
-    const paid = await orderRow(order.id);
-    await expect(
-      c.ds.transaction((m) => c.referral.payCommission(m, paid)),
-    ).rejects.toBeInstanceOf(QueryFailedError);
+    // PAYBACK_MAX_TIMES=1 would stop a second payout earlier: unlimited (0) for the second call
+    // on the same order, so the UNIQUE backstop is the only thing in its way.
+    const config = (c.referral as unknown as { config: { maxTimes: number } })
+      .config;
+    const maxTimes = config.maxTimes;
+    config.maxTimes = 0;
+    try {
+      const paid = await orderRow(order.id);
+      await expect(
+        c.ds.transaction((m) => c.referral.payCommission(m, paid)),
+      ).rejects.toBeInstanceOf(QueryFailedError);
+    } finally {
+      config.maxTimes = maxTimes;
+    }
     expect(await money(referrer.id)).toBe('2.00');
     expect(
       await c.ds.getRepository(Payback).countBy({ paylistId: order.id }),

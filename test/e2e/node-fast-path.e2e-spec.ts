@@ -12,18 +12,7 @@ import {
   muQuery,
 } from '../factories/node.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
-
-/** One sample of the Prometheus text (0 when absent). */
-function sample(text: string, labels: Record<string, string>): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('panel_http_request_duration_seconds_count{'))
-      continue;
-    if (wanted.every((l) => line.includes(l)))
-      return Number(line.split(' ').pop());
-  }
-  return 0;
-}
+import { requestCount } from '../utils/metrics-text.js';
 
 /**
  * The cache fast path in front of the middleware chain (src/modules/node-api/node-fast-path.ts)
@@ -62,7 +51,7 @@ describe('node API: cached-list 304 fast path (e2e)', () => {
     const lists = t.app.get(NodeUserListService);
     const fast = jest.spyOn(lists, 'sspanelNotModified');
     const full = jest.spyOn(lists, 'sspanelList');
-    const before = sample((await t.http().get('/metrics')).text, {
+    const before = requestCount((await t.http().get('/metrics')).text, {
       method: 'GET',
       route: '/mod_mu/users',
       status: '304',
@@ -85,7 +74,7 @@ describe('node API: cached-list 304 fast path (e2e)', () => {
       full.mockRestore();
     }
     expect(await heartbeatOf(node.id)).toBeGreaterThan(0);
-    const after = sample((await t.http().get('/metrics')).text, {
+    const after = requestCount((await t.http().get('/metrics')).text, {
       method: 'GET',
       route: '/mod_mu/users',
       status: '304',
@@ -242,7 +231,10 @@ describe('node API: cached-list 304 fast path (e2e)', () => {
       const full = jest.spyOn(users, 'users');
       const noted = jest.spyOn(t.app.get(NodeStateService), 'noteDialect');
       const labels = { method: 'GET', route: USER, status: '304' };
-      const before = sample((await t.http().get('/metrics')).text, labels);
+      const before = requestCount(
+        (await t.http().get('/metrics')).text,
+        labels,
+      );
       try {
         for (const inm of [etag, `W/${etag}`, etag.slice(1, -1)]) {
           const res = await t
@@ -265,7 +257,7 @@ describe('node API: cached-list 304 fast path (e2e)', () => {
         noted.mockRestore();
       }
       expect(await heartbeatOf(node.id)).toBeGreaterThan(0);
-      const after = sample((await t.http().get('/metrics')).text, labels);
+      const after = requestCount((await t.http().get('/metrics')).text, labels);
       expect(after).toBe(before + 3);
     });
 

@@ -10,18 +10,7 @@ import {
   muQuery,
 } from '../factories/node.factory.js';
 import { createTestApp, TestApp } from '../utils/test-app.js';
-
-/** One sample of the Prometheus text (0 when absent). */
-function sample(text: string, labels: Record<string, string>): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('panel_http_request_duration_seconds_count{'))
-      continue;
-    if (wanted.every((l) => line.includes(l)))
-      return Number(line.split(' ').pop());
-  }
-  return 0;
-}
+import { requestCount } from '../utils/metrics-text.js';
 
 /** Status, body and headers, without the values that differ per request. */
 function shape(res: Response): unknown {
@@ -73,7 +62,7 @@ describe('node API: traffic report fast path (e2e)', () => {
     const node = await createNode(t.dataSource, { trafficRate: 2 });
     const user = await createNodeUser(t.dataSource);
     const metric = async () =>
-      sample((await t.http().get('/metrics')).text, {
+      requestCount((await t.http().get('/metrics')).text, {
         method: 'POST',
         route: '/mod_mu/users/traffic',
         status: '200',

@@ -13,6 +13,7 @@ import {
   Subscribed,
 } from '../factories/subscription.factory.js';
 import { API, createTestApp, TestApp } from '../utils/test-app.js';
+import { requestCount } from '../utils/metrics-text.js';
 
 const LIMIT = 20;
 
@@ -41,18 +42,6 @@ function stableHeaders(res: Response): Record<string, string> {
       ([name]) => !PER_REQUEST.has(name),
     ),
   );
-}
-
-/** One sample of the Prometheus text (0 when absent). */
-function sample(text: string, labels: Record<string, string>): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('panel_http_request_duration_seconds_count{'))
-      continue;
-    if (wanted.every((l) => line.includes(l)))
-      return Number(line.split(' ').pop());
-  }
-  return 0;
 }
 
 /**
@@ -304,10 +293,10 @@ describe('subscriptions: the fast path in front of Express (e2e)', () => {
       route: '/sub/:token/:format',
       status: '200',
     };
-    const before = sample((await t.http().get('/metrics')).text, labels);
+    const before = requestCount((await t.http().get('/metrics')).text, labels);
     const fast = await get(`${s.path}/sip008`);
     expect(fast.viaRoute).toBe(false);
-    const after = sample((await t.http().get('/metrics')).text, labels);
+    const after = requestCount((await t.http().get('/metrics')).text, labels);
     expect(after - before).toBe(1);
     for (const [method, path, route] of [
       ['HEAD', `${s.path}/clash`, '/sub/:token/:format'],
@@ -315,10 +304,10 @@ describe('subscriptions: the fast path in front of Express (e2e)', () => {
       ['GET', `${s.path}?flag=clash`, '/sub/:token'],
     ] as const) {
       const counted = { method, route, status: '200' };
-      const was = sample((await t.http().get('/metrics')).text, counted);
+      const was = requestCount((await t.http().get('/metrics')).text, counted);
       const res = await get(path, {}, method === 'HEAD' ? 'head' : 'get');
       expect(res.viaRoute).toBe(false);
-      const now = sample((await t.http().get('/metrics')).text, counted);
+      const now = requestCount((await t.http().get('/metrics')).text, counted);
       expect({ method, path, counted: now - was }).toEqual({
         method,
         path,
