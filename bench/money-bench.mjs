@@ -410,7 +410,11 @@ async function main() {
   try {
     servers.push(
       ...(await Promise.all([
-        startServer('app', [...nodeArgs, 'bench/.build/main.js'], env),
+        startServer(
+          'app',
+          [...nodeArgs, process.env.BENCH_APP_MAIN ?? 'bench/.build/main.js'],
+          env,
+        ),
         startServer(
           'ceiling',
           [...ceilingArgs, 'bench/money-ceiling-server.mjs'],
