@@ -10,7 +10,7 @@
  * - token → user: the cached owner from Redis, then the user's row joined to the `link` row
  *   (so a reset token never resolves); on a cache miss, the `link` lookup first; the app's
  *   SQL builders (`subscription-sql.js`);
- * - the fetch counters (the app's SubscriptionFetchCounter on its RedisExpiringStore: one round trip) and the
+ * - the fetch counters (the app's SubscriptionFetchCounter on its RedisExpiringStore: one script) and the
  *   `rss_count` / `rss_ips_count` update;
  * - the node catalog: every enabled node read with the app's `readNodeProtocol`, kept in
  *   process for 30 s, its shared generation read from Redis on every request, in one MGET
@@ -19,7 +19,8 @@
  *   generations, the catalog version, a digest of the user's columns), built on a miss
  *   with the app's own `accountState`, `buildEntries`, placeholders and RENDERERS (imported
  *   from bench/.build, so the bytes are the app's), stored with the same TTL;
- * - the same headers (subscription-userinfo, content-disposition, profile-title, …).
+ * - the same headers (subscription-userinfo, content-disposition, profile-title, …), those that
+ *   depend on the configuration only formatted once, as the app does.
  *
  * With BENCH_CEILING_NO_CACHE=1 the body is built on every request (no Redis body reads).
  */
@@ -243,10 +244,22 @@ async function subscription(req, res, token, format) {
     'content-type': rendered.contentType,
     'subscription-userinfo': subscriptionUserinfo(user),
     'profile-update-interval': UPDATE_INTERVAL_H,
-    'content-disposition': contentDisposition(SITE_NAME, rendered.extension),
-    'profile-title': profileTitle(SITE_NAME),
+    'content-disposition': disposition(rendered.extension),
+    'profile-title': PROFILE_TITLE,
     'cache-control': 'no-store',
   });
+}
+
+/** The headers that depend on the configuration only, formatted once (as the app does). */
+const PROFILE_TITLE = profileTitle(SITE_NAME);
+const dispositions = new Map();
+function disposition(extension) {
+  let value = dispositions.get(extension);
+  if (value === undefined) {
+    value = contentDisposition(SITE_NAME, extension);
+    dispositions.set(extension, value);
+  }
+  return value;
 }
 
 const SUB_PATH = /^\/sub\/([^/]+)\/([a-z0-9-]+)$/;

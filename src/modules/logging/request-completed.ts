@@ -12,6 +12,15 @@ export function accessLogLevel(
 }
 
 /**
+ * Whether pino writes lines at `level` (LOG_LEVEL): lets a hot path skip building a line that
+ * would be dropped. True before the root logger exists (then Nest's own logger decides).
+ */
+export function logLevelEnabled(level: 'error' | 'warn' | 'info'): boolean {
+  const root = PinoLogger.root;
+  return root ? root.isLevelEnabled(level) : true;
+}
+
+/**
  * pino-http's access line, written the way its middleware would (its level and message: "request
  * completed", or "request errored" with an error for a 5xx), for a request a fast path answered
  * in front of it. The request serializer logs the path only (the query may carry a key).

@@ -97,6 +97,27 @@ function keepsTheContract(
       size: 1,
     });
   });
+
+  it('adds a member and counts in one call, as the two calls would', async () => {
+    expect(await store().addMemberAndIncrement('ms', 'x', 'mn', 200)).toEqual({
+      addition: { added: true, size: 1 },
+      count: 1,
+    });
+    expect(await store().addMemberAndIncrement('ms', 'x', 'mn', 200)).toEqual({
+      addition: { added: false, size: 1 },
+      count: 2,
+    });
+    expect(await store().addMember('ms', 'y', 200)).toEqual({
+      added: true,
+      size: 2,
+    });
+    expect(await store().increment('mn', 200)).toBe(3);
+    await pass(300);
+    expect(await store().addMemberAndIncrement('ms', 'y', 'mn', 200)).toEqual({
+      addition: { added: true, size: 1 },
+      count: 1,
+    });
+  });
 }
 
 describe('MemoryExpiringStore', () => {

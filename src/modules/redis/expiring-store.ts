@@ -47,4 +47,20 @@ export abstract class ExpiringStore {
     member: string,
     ttlMs: number,
   ): Promise<SetAddition>;
+  /**
+   * `addMember(setKey, member, ttlMs)` and `increment(counterKey, ttlMs)` together (Redis: one
+   * script, where the two calls made two pipelines of five commands; any failure throws).
+   */
+  abstract addMemberAndIncrement(
+    setKey: string,
+    member: string,
+    counterKey: string,
+    ttlMs: number,
+  ): Promise<MemberAndCount>;
+}
+
+/** What `addMemberAndIncrement` did: the set's addition and the counter's new count. */
+export interface MemberAndCount {
+  addition: SetAddition;
+  count: number;
 }

@@ -1,4 +1,8 @@
-import { ExpiringStore, SetAddition } from './expiring-store.js';
+import {
+  ExpiringStore,
+  type MemberAndCount,
+  SetAddition,
+} from './expiring-store.js';
 
 type Value = string | Set<string>;
 
@@ -83,19 +87,40 @@ export class MemoryExpiringStore extends ExpiringStore {
   }
 
   increment(key: string, ttlMs: number): Promise<number> {
-    const current = this.live(key, Date.now());
-    const next = (typeof current === 'string' ? Number(current) : 0) + 1;
-    this.put(key, String(next), ttlMs);
-    return Promise.resolve(next);
+    return Promise.resolve(this.incremented(key, ttlMs));
   }
 
   addMember(key: string, member: string, ttlMs: number): Promise<SetAddition> {
+    return Promise.resolve(this.added(key, member, ttlMs));
+  }
+
+  addMemberAndIncrement(
+    setKey: string,
+    member: string,
+    counterKey: string,
+    ttlMs: number,
+  ): Promise<MemberAndCount> {
+    const addition = this.added(setKey, member, ttlMs);
+    return Promise.resolve({
+      addition,
+      count: this.incremented(counterKey, ttlMs),
+    });
+  }
+
+  private incremented(key: string, ttlMs: number): number {
+    const current = this.live(key, Date.now());
+    const next = (typeof current === 'string' ? Number(current) : 0) + 1;
+    this.put(key, String(next), ttlMs);
+    return next;
+  }
+
+  private added(key: string, member: string, ttlMs: number): SetAddition {
     const current = this.live(key, Date.now());
     const set = current instanceof Set ? current : new Set<string>();
     const added = !set.has(member);
     set.add(member);
     this.put(key, set, ttlMs);
-    return Promise.resolve({ added, size: set.size });
+    return { added, size: set.size };
   }
 
   /** The unexpired value of `key` (an expired one is dropped on the way). */

@@ -1,6 +1,10 @@
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
-import { ExpiringStore, SetAddition } from './expiring-store.js';
+import {
+  ExpiringStore,
+  type MemberAndCount,
+  SetAddition,
+} from './expiring-store.js';
 
 /** Sets a new lifetime on KEYS[1] only while it holds ARGV[1]. */
 const EXPIRE_IF_EQUALS = `if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -8,6 +12,28 @@ const EXPIRE_IF_EQUALS = `if redis.call('get', KEYS[1]) == ARGV[1] then
 /** Deletes KEYS[1] only while it holds ARGV[1] (compare-and-delete). */
 const DELETE_IF_EQUALS = `if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * SADD + PEXPIRE + SCARD on KEYS[1] (member ARGV[1]) and INCR + PEXPIRE on KEYS[2], lifetime
+ * ARGV[2]: `{added, size, count}`. One command where a pipeline of five costs the client a
+ * command object and a promise each.
+ */
+const ADD_MEMBER_AND_INCREMENT = `local added = redis.call('sadd', KEYS[1], ARGV[1])
+redis.call('pexpire', KEYS[1], ARGV[2])
+local size = redis.call('scard', KEYS[1])
+local count = redis.call('incr', KEYS[2])
+redis.call('pexpire', KEYS[2], ARGV[2])
+return {added, size, count}`;
+
+/** The client with the store's defined command (EVALSHA, EVAL on NOSCRIPT). */
+interface StoreRedis extends Redis {
+  panelAddMemberAndIncrement(
+    setKey: string,
+    counterKey: string,
+    member: string,
+    ttlMs: number,
+  ): Promise<[number, number, number]>;
+}
 
 type PipelineResults = [Error | null, unknown][] | null;
 
@@ -26,6 +52,10 @@ function repliesOf(results: PipelineResults): unknown[] {
 export class RedisExpiringStore extends ExpiringStore {
   constructor(private readonly client: Redis) {
     super();
+    client.defineCommand('panelAddMemberAndIncrement', {
+      numberOfKeys: 2,
+      lua: ADD_MEMBER_AND_INCREMENT,
+    });
   }
 
   async whenReady(timeoutMs: number): Promise<void> {
@@ -46,8 +76,8 @@ export class RedisExpiringStore extends ExpiringStore {
     return this.client.get(key);
   }
 
-  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
-    return keys.length === 0 ? [] : this.client.mget(...keys);
+  getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return keys.length === 0 ? Promise.resolve([]) : this.client.mget(...keys);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -112,5 +142,19 @@ export class RedisExpiringStore extends ExpiringStore {
         .exec(),
     );
     return { added: Number(added) === 1, size: Number(size) };
+  }
+
+  addMemberAndIncrement(
+    setKey: string,
+    member: string,
+    counterKey: string,
+    ttlMs: number,
+  ): Promise<MemberAndCount> {
+    return (this.client as StoreRedis)
+      .panelAddMemberAndIncrement(setKey, counterKey, member, ttlMs)
+      .then(([added, size, count]) => ({
+        addition: { added: Number(added) === 1, size: Number(size) },
+        count: Number(count),
+      }));
   }
 }

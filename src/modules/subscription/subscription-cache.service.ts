@@ -43,6 +43,12 @@ export function decodeProfile(stored: string): RenderedProfile | undefined {
   };
 }
 
+/** A stored token owner: a positive user id, else undefined. */
+function ownerOf(stored: string | null): number | undefined {
+  const owner = stored ? Number(stored) : NaN;
+  return Number.isSafeInteger(owner) && owner > 0 ? owner : undefined;
+}
+
 /**
  * The shared generations a fetch's body key is stamped with, read in one round trip: the node
  * catalog's (for `NodeCatalogService.at()`), every body's and the user's bodies'.
@@ -92,41 +98,51 @@ export class SubscriptionCacheService {
    * The generations for `userId`'s body key, and the catalog's, in one read; null when they
    * cannot be read: then nothing is cached or served from cache.
    */
-  async generations(userId: number): Promise<Generations | null> {
-    try {
-      const [catalog, all, user] = await this.store.getMany([
+  generations(userId: number): Promise<Generations | null> {
+    return this.store
+      .getMany([
         CATALOG_GENERATION_KEY,
         GLOBAL_GENERATION,
         userGeneration(userId),
-      ]);
-      return { catalog, all, user };
-    } catch (err) {
-      this.warn(err);
-      return null;
-    }
+      ])
+      .then(
+        ([catalog, all, user]) => ({ catalog, all, user }),
+        (err: unknown) => {
+          this.warn(err);
+          return null;
+        },
+      );
   }
 
   /**
    * The cached body for `key` under `generations` (`generations()`), or it built with `build`
    * and stored; without generations, built and not stored.
    */
-  async body(
+  body(
     key: BodyKey,
     generations: Generations | null,
     build: () => RenderedProfile,
   ): Promise<RenderedProfile> {
-    if (!generations) return build();
+    if (!generations) return Promise.resolve().then(build);
     const fullKey =
       `${PREFIX}body:${key.userId}:${generations.all ?? '0'}:${generations.user ?? '0'}:` +
       `${key.catalogVersion}:${key.userDigest}:${key.variant}`;
-    let stored: string | null = null;
-    try {
-      stored = await this.store.get(fullKey);
-    } catch (err) {
-      this.warn(err);
-    }
-    const cached = stored ? decodeProfile(stored) : undefined;
-    if (cached) return cached;
+    // A hit resolves without another promise layer; a miss (or a failed read) builds and stores.
+    return this.store.get(fullKey).then(
+      (stored) =>
+        (stored ? decodeProfile(stored) : undefined) ??
+        this.buildAndStore(fullKey, build),
+      (err: unknown) => {
+        this.warn(err);
+        return this.buildAndStore(fullKey, build);
+      },
+    );
+  }
+
+  private async buildAndStore(
+    fullKey: string,
+    build: () => RenderedProfile,
+  ): Promise<RenderedProfile> {
     const built = build();
     await this.safe(() =>
       this.store.set(fullKey, encodeProfile(built), this.ttlMs),
@@ -135,15 +151,11 @@ export class SubscriptionCacheService {
   }
 
   /** Whose token this is, as last looked up (the caller still checks it against the database). */
-  async tokenOwner(token: string): Promise<number | undefined> {
-    let stored: string | null = null;
-    try {
-      stored = await this.store.get(tokenKey(token));
-    } catch (err) {
+  tokenOwner(token: string): Promise<number | undefined> {
+    return this.store.get(tokenKey(token)).then(ownerOf, (err: unknown) => {
       this.warn(err);
-    }
-    const owner = stored ? Number(stored) : NaN;
-    return Number.isSafeInteger(owner) && owner > 0 ? owner : undefined;
+      return undefined;
+    });
   }
 
   async rememberToken(token: string, userId: number): Promise<void> {

@@ -31,30 +31,35 @@ export class SubscriptionFetchCounter {
 
   constructor(private readonly store: ExpiringStore) {}
 
-  async count(userId: number, ip: string, now: Date): Promise<FetchCount> {
+  count(userId: number, ip: string, now: Date): Promise<FetchCount> {
     const day = dayOf(now);
-    try {
-      return await this.countIn(this.store, userId, ip, day);
-    } catch (err) {
+    return this.countIn(this.store, userId, ip, day).catch((err: unknown) => {
       this.logger.warn(
         `Redis unavailable for subscription counters, counting in memory: ${(err as Error).message}`,
       );
       return this.countIn(this.fallback, userId, ip, day);
-    }
+    });
   }
 
-  private async countIn(
+  private countIn(
     store: ExpiringStore,
     userId: number,
     ip: string,
     day: number,
   ): Promise<FetchCount> {
-    // Both sent at once: on one Redis connection that is a single round trip.
-    const [ips, fetches] = await Promise.all([
-      store.addMember(`sub:ips:${userId}:${day}`, ip, COUNTER_TTL_MS),
-      store.increment(`sub:fetches:${userId}:${day}`, COUNTER_TTL_MS),
-    ]);
-    return { fetches, ips: ips.size, newIp: ips.added };
+    // One command (one round trip) for the day's IP set and fetch counter.
+    return store
+      .addMemberAndIncrement(
+        `sub:ips:${userId}:${day}`,
+        ip,
+        `sub:fetches:${userId}:${day}`,
+        COUNTER_TTL_MS,
+      )
+      .then(({ addition, count }) => ({
+        fetches: count,
+        ips: addition.size,
+        newIp: addition.added,
+      }));
   }
 }
 

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { appConfig, subscriptionConfig } from '../../config/index.js';
 import { isDatabaseUnavailable } from '../../database/db-errors.js';
+import { logLevelEnabled } from '../logging/request-completed.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { NodeCatalogService } from '../node/catalog/index.js';
 import type { ProtocolName } from '../node/protocol/index.js';
@@ -72,6 +73,11 @@ export function writeProfile(res: Response, reply: SubscriptionReply): void {
 export class SubscriptionFetchService {
   private readonly logger = new Logger(SubscriptionFetchService.name);
   private readonly site: string;
+  /** Headers that depend on the configuration only, formatted once. */
+  private readonly updateInterval: string;
+  private readonly title: string;
+  /** `content-disposition` per file extension (a handful), formatted on first use. */
+  private readonly dispositions = new Map<string, string>();
 
   constructor(
     private readonly tokens: SubscriptionTokenService,
@@ -85,16 +91,16 @@ export class SubscriptionFetchService {
     @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
   ) {
     this.site = app.publicUrl.replace(/^https?:\/\//, '');
+    this.updateInterval = String(config.updateIntervalH);
+    this.title = profileTitle(config.siteName);
   }
 
   /**
    * The profile for `request`; an unknown or reset token answers like an unknown path, a
    * database outage 503 (clients retry later; never a 500 or a half-built profile).
    */
-  async fetch(request: FetchRequest): Promise<SubscriptionReply> {
-    try {
-      return await this.answer(request);
-    } catch (err) {
+  fetch(request: FetchRequest): Promise<SubscriptionReply> {
+    return this.answer(request).catch((err: unknown) => {
       if (!isDatabaseUnavailable(err)) throw err;
       this.logger.warn(
         `Subscription fetch without a database: ${(err as Error).message}`,
@@ -103,7 +109,7 @@ export class SubscriptionFetchService {
         SubscriptionErrorCode.SUBSCRIPTION_UNAVAILABLE,
         'Subscriptions are temporarily unavailable, retry later',
       );
-    }
+    });
   }
 
   private async answer(request: FetchRequest): Promise<SubscriptionReply> {
@@ -116,16 +122,19 @@ export class SubscriptionFetchService {
       verdict === 'disabled' ? 'disabled' : accountState(subscriber, now);
     this.metrics.subscriptionFetches.inc({ format: request.output, state });
     // The fetch log (time from pino): who, from where, with what client, in which format.
-    this.logger.log(
-      {
-        userId: subscriber.id,
-        ip: request.ip,
-        userAgent: request.userAgent,
-        format: request.output,
-        state,
-      },
-      'Subscription fetch',
-    );
+    // Not even built when LOG_LEVEL drops info lines (Nest's logger → nestjs-pino → pino
+    // would build and pass it on first).
+    if (logLevelEnabled('info'))
+      this.logger.log(
+        {
+          userId: subscriber.id,
+          ip: request.ip,
+          userAgent: request.userAgent,
+          format: request.output,
+          state,
+        },
+        'Subscription fetch',
+      );
     // The catalog's generation comes with the body's: one round trip for both.
     const generations = await this.cache.generations(subscriber.id);
     const current = this.catalog.at(
@@ -170,14 +179,20 @@ export class SubscriptionFetchService {
     return {
       'content-type': rendered.contentType,
       'subscription-userinfo': subscriptionUserinfo(subscriber),
-      'profile-update-interval': String(this.config.updateIntervalH),
-      'content-disposition': contentDisposition(
-        this.config.siteName,
-        rendered.extension,
-      ),
-      'profile-title': profileTitle(this.config.siteName),
+      'profile-update-interval': this.updateInterval,
+      'content-disposition': this.disposition(rendered.extension),
+      'profile-title': this.title,
       'cache-control': 'no-store',
     };
+  }
+
+  private disposition(extension: string): string {
+    let value = this.dispositions.get(extension);
+    if (value === undefined) {
+      value = contentDisposition(this.config.siteName, extension);
+      this.dispositions.set(extension, value);
+    }
+    return value;
   }
 }
 

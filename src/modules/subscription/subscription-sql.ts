@@ -28,6 +28,9 @@ export const SUBSCRIBER_COLUMNS: Readonly<Record<keyof Subscriber, string>> = {
   expireIn: 'expire_in',
 };
 
+/** subscriberQuery's text per quoting function (it depends on nothing else), built once. */
+const subscriberSql = new WeakMap<Quote, string>();
+
 /**
  * The subscriber, only while `token` is still theirs: through the user's primary key and the
  * (userid, type) index of `link`. Columns come back named as Subscriber properties.
@@ -37,16 +40,18 @@ export function subscriberQuery(
   userId: number,
   token: string,
 ): SqlQuery {
-  const columns = Object.entries(SUBSCRIBER_COLUMNS)
-    .map(([property, column]) => `u.${q(column)} AS ${q(property)}`)
-    .join(', ');
-  return {
-    sql:
+  let sql = subscriberSql.get(q);
+  if (sql === undefined) {
+    const columns = Object.entries(SUBSCRIBER_COLUMNS)
+      .map(([property, column]) => `u.${q(column)} AS ${q(property)}`)
+      .join(', ');
+    sql =
       `SELECT ${columns} FROM ${q('user')} u INNER JOIN ${q('link')} l ` +
       `ON l.${q('userid')} = u.${q('id')} AND l.${q('type')} = ? AND l.${q('token')} = ? ` +
-      `WHERE u.${q('id')} = ?`,
-    params: [SUBSCRIPTION_LINK_TYPE, token, userId],
-  };
+      `WHERE u.${q('id')} = ?`;
+    subscriberSql.set(q, sql);
+  }
+  return { sql, params: [SUBSCRIPTION_LINK_TYPE, token, userId] };
 }
 
 /** Whose subscription token this is: through `link`'s token index. */

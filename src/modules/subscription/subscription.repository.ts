@@ -107,24 +107,20 @@ export class SubscriptionRepository {
    * key and the (userid, type) index, so a stale cached token→user entry can never serve an old
    * token, on any replica.
    */
-  async findSubscriber(
-    userId: number,
-    token: string,
-  ): Promise<Subscriber | null> {
-    const [row] = await poolQuery<RawSubscriber[]>(
+  findSubscriber(userId: number, token: string): Promise<Subscriber | null> {
+    return poolQuery<RawSubscriber[]>(
       this.dataSource,
       subscriberQuery(this.q, userId, token),
-    );
-    return row ? this.hydrate(row) : null;
+    ).then(([row]) => (row ? this.hydrate(row) : null));
   }
 
   /** Today's fetch statistics into the legacy columns (the daily job copies them to *_lastday). */
-  async recordFetchStats(
+  recordFetchStats(
     userId: number,
     fetches: number,
     ips: number,
-  ): Promise<void> {
-    await poolQuery(
+  ): Promise<unknown> {
+    return poolQuery(
       this.dataSource,
       fetchStatsQuery(this.q, userId, fetches, ips),
     );
