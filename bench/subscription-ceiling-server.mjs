@@ -244,23 +244,14 @@ async function subscription(req, res, token, format) {
     'content-type': rendered.contentType,
     'subscription-userinfo': subscriptionUserinfo(user),
     'profile-update-interval': UPDATE_INTERVAL_H,
-    'content-disposition': disposition(rendered.extension),
+    'content-disposition': contentDisposition(SITE_NAME, rendered.extension),
     'profile-title': PROFILE_TITLE,
     'cache-control': 'no-store',
   });
 }
 
-/** The headers that depend on the configuration only, formatted once (as the app does). */
+/** The title depends on the configuration only: formatted once, as the app does. */
 const PROFILE_TITLE = profileTitle(SITE_NAME);
-const dispositions = new Map();
-function disposition(extension) {
-  let value = dispositions.get(extension);
-  if (value === undefined) {
-    value = contentDisposition(SITE_NAME, extension);
-    dispositions.set(extension, value);
-  }
-  return value;
-}
 
 const SUB_PATH = /^\/sub\/([^/]+)\/([a-z0-9-]+)$/;
 const server = http.createServer((req, res) => {

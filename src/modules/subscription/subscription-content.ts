@@ -143,16 +143,25 @@ export function subscriptionUserinfo(user: Subscriber): string {
   );
 }
 
+/** contentDisposition per file name: a site name and a handful of extensions, formatted once. */
+const dispositions = new Map<string, string>();
+
 /** RFC 5987 `filename*` value: every byte outside the unreserved set percent-encoded. */
 export function contentDisposition(
   siteName: string,
   extension: string,
 ): string {
-  const encoded = encodeURIComponent(`${siteName}.${extension}`).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename*=UTF-8''${encoded}`;
+  const file = `${siteName}.${extension}`;
+  let value = dispositions.get(file);
+  if (value === undefined) {
+    const encoded = encodeURIComponent(file).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+    value = `attachment; filename*=UTF-8''${encoded}`;
+    dispositions.set(file, value);
+  }
+  return value;
 }
 
 export function profileTitle(siteName: string): string {

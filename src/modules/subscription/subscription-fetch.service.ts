@@ -76,8 +76,6 @@ export class SubscriptionFetchService {
   /** Headers that depend on the configuration only, formatted once. */
   private readonly updateInterval: string;
   private readonly title: string;
-  /** `content-disposition` per file extension (a handful), formatted on first use. */
-  private readonly dispositions = new Map<string, string>();
 
   constructor(
     private readonly tokens: SubscriptionTokenService,
@@ -180,19 +178,13 @@ export class SubscriptionFetchService {
       'content-type': rendered.contentType,
       'subscription-userinfo': subscriptionUserinfo(subscriber),
       'profile-update-interval': this.updateInterval,
-      'content-disposition': this.disposition(rendered.extension),
+      'content-disposition': contentDisposition(
+        this.config.siteName,
+        rendered.extension,
+      ),
       'profile-title': this.title,
       'cache-control': 'no-store',
     };
-  }
-
-  private disposition(extension: string): string {
-    let value = this.dispositions.get(extension);
-    if (value === undefined) {
-      value = contentDisposition(this.config.siteName, extension);
-      this.dispositions.set(extension, value);
-    }
-    return value;
   }
 }
 
